@@ -1,0 +1,85 @@
+"""Every lookup of a workspace, spec, revision or content row for a user goes through here.
+
+Someone who is not a member of the workspace gets 404 (the workspace does not exist for them);
+a member whose role is too low gets 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from specs_app.models import (
+    DataModel,
+    Endpoint,
+    Membership,
+    Revision,
+    Role,
+    Spec,
+    Workspace,
+)
+
+
+def workspaces_for_user(user):
+    if not user.is_authenticated:
+        return Workspace.objects.none()
+    return Workspace.objects.filter(memberships__user=user)
+
+
+def get_membership_for_user(user, workspace_slug: str, min_role: Role = Role.VIEWER) -> Membership:
+    if not user.is_authenticated:
+        raise Http404("No such workspace.")
+    membership = (
+        Membership.objects.select_related("workspace")
+        .filter(user=user, workspace__slug=workspace_slug)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such workspace.")
+    if not membership.role_enum.at_least(min_role):
+        raise PermissionDenied(f"This needs the {Role(min_role).label.lower()} role or higher.")
+    return membership
+
+
+def get_workspace_for_user(user, workspace_slug: str, min_role: Role = Role.VIEWER) -> Workspace:
+    return get_membership_for_user(user, workspace_slug, min_role).workspace
+
+
+def get_spec_for_user(
+    user, workspace_slug: str, spec_slug: str, min_role: Role = Role.VIEWER
+) -> tuple[Spec, Membership]:
+    membership = get_membership_for_user(user, workspace_slug, min_role)
+    spec = get_object_or_404(
+        Spec.objects.select_related("head"), workspace=membership.workspace, slug=spec_slug
+    )
+    spec.workspace = membership.workspace
+    return spec, membership
+
+
+def get_revision_for_user(spec: Spec, number: str | int | None) -> Revision:
+    """A published revision of a spec the caller already has access to; the head when None."""
+    if number in (None, ""):
+        if spec.head is None:
+            raise Http404("This spec has no published revision yet.")
+        return spec.head
+    try:
+        wanted = int(str(number).lstrip("r"))
+    except ValueError:
+        raise Http404("No such revision.") from None
+    if spec.head and spec.head.number == wanted:
+        return spec.head
+    return get_object_or_404(Revision, spec=spec, number=wanted, state=Revision.State.PUBLISHED)
+
+
+def get_endpoint_for_user(revision: Revision, uid) -> Endpoint:
+    return _get_content(Endpoint, revision, uid)
+
+
+def get_model_for_user(revision: Revision, uid) -> DataModel:
+    return _get_content(DataModel, revision, uid)
+
+
+def _get_content(model, revision: Revision, uid):
+    try:
+        return model.objects.get(revision=revision, uid=uid)
+    except (model.DoesNotExist, ValueError) as exc:
+        raise Http404(f"No such {model._meta.verbose_name} in {revision.label}.") from exc

@@ -1,0 +1,93 @@
+from django.conf import settings
+from django.db import models
+
+from specs_app.models.validators import validate_overview, validate_repo_path
+from specs_app.models.workspace import Workspace
+
+DEFAULT_API_PATH = "specs/api/rest-endpoints.md"
+DEFAULT_SCHEMA_PATH = "specs/database/schema.md"
+
+
+class Spec(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="specs")
+    slug = models.SlugField(max_length=60)
+    title = models.CharField(max_length=200)
+    head = models.ForeignKey(
+        "Revision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The newest published revision.",
+    )
+    required_approvals = models.PositiveSmallIntegerField(default=1)
+    lint_gate = models.BooleanField(
+        default=True, help_text="Refuse to merge a change request whose draft has lint errors."
+    )
+    api_path = models.CharField(
+        max_length=255, default=DEFAULT_API_PATH, validators=[validate_repo_path]
+    )
+    schema_path = models.CharField(
+        max_length=255, default=DEFAULT_SCHEMA_PATH, validators=[validate_repo_path]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "slug"], name="uq_spec_slug"),
+        ]
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Revision(models.Model):
+    """A complete snapshot of a spec's content. Published revisions are immutable."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    spec = models.ForeignKey(Spec, on_delete=models.CASCADE, related_name="revisions")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="r1, r2, … once published"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    api_overview = models.TextField(blank=True, validators=[validate_overview])
+    schema_overview = models.TextField(blank=True, validators=[validate_overview])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["spec", "number"],
+                condition=models.Q(number__isnull=False),
+                name="uq_revision_number",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(state="draft", number__isnull=True))
+                | (models.Q(state="published", number__isnull=False)),
+                name="ck_revision_number_iff_published",
+            ),
+        ]
+        ordering = ["spec", "-number", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"r{self.number}" if self.number else f"draft #{self.pk}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED

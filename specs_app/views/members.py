@@ -1,0 +1,93 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from specs_app.access import get_membership_for_user
+from specs_app.forms.members import MemberAddForm, MemberRoleForm
+from specs_app.models import Membership, Role
+from specs_app.services.errors import ServiceError
+from specs_app.services.members import (
+    membership_add,
+    membership_change_role,
+    membership_remove,
+)
+
+
+def _render_members(request: HttpRequest, admin: Membership, form=None, status=200):
+    workspace = admin.workspace
+    members = workspace.memberships.select_related("user").order_by("user__username")
+    context = {
+        "workspace": workspace,
+        "membership": admin,
+        "members": members,
+        "roles": Role.choices,
+        "form": form or MemberAddForm(),
+    }
+    return render(request, "specs_app/members/member_list.html", context, status=status)
+
+
+@login_required
+@require_GET
+def member_list(request: HttpRequest, ws: str) -> HttpResponse:
+    admin = get_membership_for_user(request.user, ws, Role.ADMIN)
+    return _render_members(request, admin)
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, ws: str) -> HttpResponse:
+    admin = get_membership_for_user(request.user, ws, Role.ADMIN)
+    form = MemberAddForm(request.POST)
+    if form.is_valid():
+        try:
+            added = membership_add(
+                workspace=admin.workspace,
+                identifier=form.cleaned_data["identifier"],
+                role=Role(form.cleaned_data["role"]),
+            )
+        except ServiceError as exc:
+            form.add_error("identifier", str(exc))
+        else:
+            messages.success(request, f"{added.user.username} added as {added.get_role_display()}.")
+            return redirect("specs_app:members", ws=ws)
+    return _render_members(request, admin, form=form, status=400)
+
+
+def _member_of(admin: Membership, membership_id: int) -> Membership:
+    return get_object_or_404(Membership, pk=membership_id, workspace=admin.workspace)
+
+
+@login_required
+@require_POST
+def member_role(request: HttpRequest, ws: str, membership_id: int) -> HttpResponse:
+    admin = get_membership_for_user(request.user, ws, Role.ADMIN)
+    target = _member_of(admin, membership_id)
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Pick one of the roles viewer, editor, reviewer or admin.")
+        return redirect("specs_app:members", ws=ws)
+    try:
+        membership_change_role(membership=target, role=Role(form.cleaned_data["role"]))
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{target.user.username} is now {form.cleaned_data['role']}.")
+    return redirect("specs_app:members", ws=ws)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, ws: str, membership_id: int) -> HttpResponse:
+    admin = get_membership_for_user(request.user, ws, Role.ADMIN)
+    target = _member_of(admin, membership_id)
+    try:
+        membership_remove(membership=target)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{target.user.username} removed from {admin.workspace.name}.")
+    if target.user_id == request.user.id:
+        return redirect("specs_app:workspace_list")
+    return redirect("specs_app:members", ws=ws)
