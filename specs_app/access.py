@@ -4,7 +4,7 @@ Someone who is not a member of the workspace gets 404 (the workspace does not ex
 a member whose role is too low gets 403.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -81,5 +81,5 @@ def get_model_for_user(revision: Revision, uid) -> DataModel:
 def _get_content(model, revision: Revision, uid):
     try:
         return model.objects.get(revision=revision, uid=uid)
-    except (model.DoesNotExist, ValueError) as exc:
+    except (model.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404(f"No such {model._meta.verbose_name} in {revision.label}.") from exc
