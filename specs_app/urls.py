@@ -1,6 +1,6 @@
 from django.urls import path
 
-from specs_app.views import browse, members
+from specs_app.views import browse, markdown, members
 
 app_name = "specs_app"
 
@@ -22,4 +22,10 @@ urlpatterns = [
         name="endpoint_detail",
     ),
     path("w/<slug:ws>/s/<slug:spec>/models/<uuid:uid>/", browse.model_detail, name="model_detail"),
+    path("w/<slug:ws>/s/<slug:spec>/markdown/", markdown.revision_markdown, name="markdown"),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/markdown/<str:which>/download/",
+        markdown.markdown_download,
+        name="markdown_download",
+    ),
 ]

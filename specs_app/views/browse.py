@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -7,8 +7,6 @@ from specs_app.access import (
     get_endpoint_for_user,
     get_membership_for_user,
     get_model_for_user,
-    get_revision_for_user,
-    get_spec_for_user,
     workspaces_for_user,
 )
 from specs_app.models import (
@@ -16,8 +14,8 @@ from specs_app.models import (
     DataModel,
     Endpoint,
     Parameter,
-    Revision,
 )
+from specs_app.views.context import require_revision, revision_page_context
 
 
 @login_required
@@ -39,33 +37,10 @@ def spec_list(request: HttpRequest, ws: str) -> HttpResponse:
     )
 
 
-def _revision_context(request: HttpRequest, ws: str, spec_slug: str) -> dict:
-    spec, membership = get_spec_for_user(request.user, ws, spec_slug)
-    wanted = request.GET.get("revision")
-    revision = get_revision_for_user(spec, wanted) if wanted or spec.head_id else None
-    published = Revision.objects.filter(spec=spec, state=Revision.State.PUBLISHED).only(
-        "number", "published_at"
-    )
-    return {
-        "workspace": spec.workspace,
-        "membership": membership,
-        "spec": spec,
-        "revision": revision,
-        "is_head": revision is not None and revision.pk == spec.head_id,
-        "published_revisions": published.order_by("-number"),
-    }
-
-
-def _require_revision(context: dict) -> Revision:
-    if context["revision"] is None:
-        raise Http404("This spec has no published revision yet.")
-    return context["revision"]
-
-
 @login_required
 @require_GET
 def spec_detail(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
-    context = _revision_context(request, ws, spec)
+    context = revision_page_context(request, ws, spec)
     revision = context["revision"]
     if revision is None:
         return render(request, "specs_app/browse/spec_detail.html", context)
@@ -81,8 +56,8 @@ def spec_detail(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
 @login_required
 @require_GET
 def endpoint_detail(request: HttpRequest, ws: str, spec: str, uid) -> HttpResponse:
-    context = _revision_context(request, ws, spec)
-    endpoint = get_endpoint_for_user(_require_revision(context), uid)
+    context = revision_page_context(request, ws, spec)
+    endpoint = get_endpoint_for_user(require_revision(context), uid)
     parameters = list(endpoint.parameters.all())
     body_fields = list(endpoint.body_fields.all())
     context.update(
@@ -103,8 +78,8 @@ def endpoint_detail(request: HttpRequest, ws: str, spec: str, uid) -> HttpRespon
 @login_required
 @require_GET
 def model_detail(request: HttpRequest, ws: str, spec: str, uid) -> HttpResponse:
-    context = _revision_context(request, ws, spec)
-    model = get_model_for_user(_require_revision(context), uid)
+    context = revision_page_context(request, ws, spec)
+    model = get_model_for_user(require_revision(context), uid)
     context.update(
         model=model,
         fields=model.fields.all(),

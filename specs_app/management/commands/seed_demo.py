@@ -32,10 +32,8 @@ class Command(BaseCommand):
                     workspace=workspace, user=users[name], defaults={"role": role}
                 )
             created = self._todo_spec(workspace, author=users["alice"])
-        self.stdout.write(
-            "Demo users (password for all: %s): %s"
-            % (DEMO_PASSWORD, ", ".join(f"{n} ({r.label.lower()})" for n, r in DEMO_USERS))
-        )
+        people = ", ".join(f"{name} ({role.label.lower()})" for name, role in DEMO_USERS)
+        self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}): {people}")
         state = "created" if created else "already present"
         self.stdout.write(f"Workspace Acme, spec todo: {state}.")
 

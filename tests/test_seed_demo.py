@@ -1,0 +1,45 @@
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from specs_app.models import Endpoint, Membership, Revision, Spec
+from specs_app.services.markdown import revision_export
+
+pytestmark = pytest.mark.django_db
+
+GOLDEN = Path(__file__).resolve().parent.parent / "specs_app" / "demo" / "todo" / "specs"
+
+
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_creates_users_roles_and_the_reference_spec():
+    output = _seed()
+    roles = dict(Membership.objects.values_list("user__username", "role"))
+    assert roles == {"alice": "admin", "bob": "editor", "carol": "reviewer", "dave": "viewer"}
+    password = output.split("password for all: ", 1)[1].split(")", 1)[0]
+    assert all(authenticate(username=name, password=password) for name in roles)
+
+    spec = Spec.objects.get(workspace__slug="acme", slug="todo")
+    assert spec.head.number == 1
+    exported = revision_export(spec.head)
+    assert exported["specs/api/rest-endpoints.md"] == (GOLDEN / "api/rest-endpoints.md").read_text()
+    assert exported["specs/database/schema.md"] == (GOLDEN / "database/schema.md").read_text()
+
+
+def test_seed_demo_is_idempotent():
+    _seed()
+    counts = (Revision.objects.count(), Endpoint.objects.count(), Membership.objects.count())
+    output = _seed()
+    assert "already present" in output
+    assert (
+        Revision.objects.count(),
+        Endpoint.objects.count(),
+        Membership.objects.count(),
+    ) == counts
