@@ -1,6 +1,6 @@
 from django.urls import path
 
-from specs_app.views import browse, markdown, members
+from specs_app.views import browse, imports, markdown, members
 
 app_name = "specs_app"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", browse.workspace_list, name="workspace_list"),
     path("w/<slug:ws>/", browse.spec_list, name="spec_list"),
     path("w/<slug:ws>/members/", members.member_list, name="members"),
+    path("w/<slug:ws>/import/", imports.spec_import_page, name="spec_import"),
     path("w/<slug:ws>/members/add/", members.member_add, name="member_add"),
     path("w/<slug:ws>/members/<int:membership_id>/role/", members.member_role, name="member_role"),
     path(

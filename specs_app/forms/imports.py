@@ -45,6 +45,9 @@ class ImportForm(forms.Form):
                     data[f"{part}_text"] = _read_upload(upload, label)
                 except ValidationError as exc:
                     self.add_error(f"{part}_file", exc)
+            # Browsers submit text areas with CRLF line endings; the format uses LF.
+            text = data.get(f"{part}_text") or ""
+            data[f"{part}_text"] = text.replace("\r\n", "\n").replace("\r", "\n")
         if not (data.get("api_text", "").strip() or data.get("schema_text", "").strip()):
             raise ValidationError("Upload or paste at least one of the two files.")
         return data

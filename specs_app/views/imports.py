@@ -1,0 +1,58 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from specs_app.access import get_membership_for_user
+from specs_app.forms.imports import ImportForm
+from specs_app.models import Role, Spec
+from specs_app.services.markdown import spec_import
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def spec_import_page(request: HttpRequest, ws: str) -> HttpResponse:
+    membership = get_membership_for_user(request.user, ws, Role.EDITOR)
+    workspace = membership.workspace
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"workspace": workspace, "membership": membership, "form": form}
+    if request.method == "GET" or not form.is_valid():
+        status = 400 if request.method == "POST" else 200
+        return render(request, "specs_app/imports/import.html", context, status=status)
+
+    data = form.cleaned_data
+    confirmed = "confirm" in request.POST
+    result = spec_import(
+        workspace=workspace,
+        spec_slug=data["spec_slug"],
+        title=data["title"] or None,
+        api_text=data["api_text"] or None,
+        schema_text=data["schema_text"] or None,
+        author=request.user,
+        dry_run=not confirmed,
+    )
+    if confirmed and result.ok:
+        return _after_import(request, result)
+    context.update(
+        result=result,
+        existing=Spec.objects.filter(workspace=workspace, slug=data["spec_slug"]).first(),
+        api_text=data["api_text"],
+        schema_text=data["schema_text"],
+    )
+    return render(
+        request, "specs_app/imports/import.html", context, status=200 if result.ok else 400
+    )
+
+
+def _after_import(request: HttpRequest, result) -> HttpResponse:
+    spec = result.spec
+    if result.revision.is_published:
+        messages.success(request, f"Imported {spec.title} as {result.revision.label}.")
+    else:
+        messages.success(
+            request,
+            f"Imported into a draft on top of {spec.head.label} ({result.revision.label}); "
+            "it becomes a revision once it is reviewed and merged.",
+        )
+    return redirect("specs_app:spec_detail", ws=spec.workspace.slug, spec=spec.slug)
