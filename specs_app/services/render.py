@@ -1,5 +1,8 @@
 """Markdown to HTML for display: Python-Markdown with tables and fenced code, then nh3 keeps
-only harmless tags and attributes (no script, no event handlers, no javascript: links)."""
+only harmless tags and attributes (no script, no event handlers, no javascript: links).
+
+The canonical files put JSON fences inside list items, indented two spaces, which
+Python-Markdown's own fenced_code does not read; pymdownx.superfences does."""
 
 import markdown
 import nh3
@@ -35,6 +38,7 @@ _TAGS = {
 _ATTRIBUTES = {
     "a": {"href", "title"},
     "code": {"class"},
+    "pre": {"class"},
     "input": {"type", "checked", "disabled"},
     "td": {"align"},
     "th": {"align"},
@@ -42,7 +46,12 @@ _ATTRIBUTES = {
 
 
 def markdown_to_safe_html(text: str) -> str:
-    html = markdown.markdown(text, extensions=["tables", "fenced_code"], output_format="html")
+    html = markdown.markdown(
+        text,
+        extensions=["tables", "pymdownx.highlight", "pymdownx.superfences"],
+        extension_configs={"pymdownx.highlight": {"use_pygments": False}},
+        output_format="html",
+    )
     return nh3.clean(
         html,
         tags=_TAGS,

@@ -1,0 +1,491 @@
+"""Canonical markdown → a spec revision: a new spec's r1, or a draft on top of an existing head.
+
+Every row is validated with the models' own validators before anything is written; on any error
+nothing is created. Rows are inserted with one bulk INSERT per table.
+"""
+
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import transaction
+
+from specs_app.models import (
+    DEFAULT_API_PATH,
+    DEFAULT_SCHEMA_PATH,
+    BodyField,
+    BusinessRule,
+    ContentRow,
+    DataModel,
+    Endpoint,
+    ErrorCase,
+    Field,
+    Index,
+    MigrationNote,
+    ModelConstraint,
+    Parameter,
+    Relationship,
+    Revision,
+    Spec,
+    TestCase,
+    Workspace,
+)
+from specs_app.models.validators import validate_overview
+from specs_app.services.markdown.export import ContentTree, load_api_tree, load_schema_tree
+from specs_app.services.markdown.parse import parse_api_markdown, parse_schema_markdown
+from specs_app.services.markdown.parsed import (
+    ImportWarning,
+    ParsedApi,
+    ParsedEndpoint,
+    ParsedModel,
+    ParsedSchema,
+)
+from specs_app.services.markdown.syntax import API_TITLE, SCHEMA_TITLE
+from specs_app.services.revisions import revision_publish
+
+IMPORT_MESSAGE = "Imported from markdown"
+DEFAULT_SUCCESS_STATUS = 200
+
+#: The count keys of a report, with the table each counts.
+COUNTED = {
+    "endpoints": Endpoint,
+    "models": DataModel,
+    "fields": Field,
+    "parameters": Parameter,
+    "body_fields": BodyField,
+    "errors": ErrorCase,
+    "business_rules": BusinessRule,
+    "test_cases": TestCase,
+    "relationships": Relationship,
+    "indexes": Index,
+    "constraints": ModelConstraint,
+    "migration_notes": MigrationNote,
+}
+
+#: How a child row of the head is recognised in an import, to keep its uid.
+_NATURAL_KEYS: dict[type[ContentRow], tuple[str, ...]] = {
+    Parameter: ("location", "name"),
+    BodyField: ("part", "name"),
+    ErrorCase: ("status_code", "description"),
+    BusinessRule: ("text",),
+    TestCase: ("text",),
+    Field: ("name",),
+    Relationship: ("kind", "target"),
+    Index: ("name",),
+    ModelConstraint: ("text",),
+    MigrationNote: ("text",),
+}
+
+
+@dataclass
+class ImportResult:
+    spec: Spec | None
+    revision: Revision | None = None
+    ok: bool = False
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTED, 0))
+    warnings: list[ImportWarning] = field(default_factory=list)
+    errors: list[ImportWarning] = field(default_factory=list)
+    spec_label: str = ""
+    dry_run: bool = False
+
+    def to_dict(self) -> dict:
+        """The report as JSON-ready data. The count of error cases is `error_cases` here,
+        because `errors` holds the report's errors."""
+        counts = {("error_cases" if key == "errors" else key): n for key, n in self.counts.items()}
+        return {
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "spec": self.spec_label,
+            "revision": self.revision.label if self.revision else None,
+            **counts,
+            "warnings": [w.to_dict() for w in self.warnings],
+            "errors": [e.to_dict() for e in self.errors],
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Unsaved rows
+
+
+@dataclass
+class _Entry:
+    """An unsaved endpoint or model, the line it came from, and its unsaved children."""
+
+    parent: ContentRow
+    children: dict[type[ContentRow], list[ContentRow]]
+    line: int = 0
+    child_lines: dict[type[ContentRow], list[int]] = field(default_factory=dict)
+
+
+@dataclass
+class _Half:
+    """The content of one file: its overview and its entries in order."""
+
+    parent_model: type[ContentRow]
+    overview: str
+    entries: list[_Entry]
+
+
+@dataclass
+class _Checker:
+    """Collects validation errors as report lines."""
+
+    errors: list[ImportWarning] = field(default_factory=list)
+
+    def error(self, file: str, line: int, message: str) -> None:
+        self.errors.append(ImportWarning(file, line, message))
+
+    def validate(self, row: ContentRow, *, file: str, line: int, what: str, lines=None) -> None:
+        exclude = ["revision", row.parent_field] if row.parent_field else ["revision"]
+        try:
+            row.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                at = (lines or {}).get(name, line)
+                label = "" if name == NON_FIELD_ERRORS else f", {_verbose(row, name)}"
+                for message in messages:
+                    self.error(file, at, f"{what}{label}: {message}")
+
+    def unique(self, file: str, items: list[tuple[object, int]], what: str) -> None:
+        """Report every (key, line) whose key was already used on an earlier line."""
+        first_line: dict[object, int] = {}
+        for key, line in items:
+            if key in first_line:
+                self.error(
+                    file,
+                    line,
+                    f"{what} {_describe_key(key)} is already used on line {first_line[key]}",
+                )
+            else:
+                first_line[key] = line
+
+
+def _verbose(row: ContentRow, name: str) -> str:
+    try:
+        return str(row._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _describe_key(key: object) -> str:
+    return " ".join(f"“{part}”" for part in key) if isinstance(key, tuple) else f"“{key}”"
+
+
+def _child(model: type[ContentRow], parent: ContentRow, position: int, parsed) -> ContentRow:
+    values = {name: value for name, value in vars(parsed).items() if name != "line"}
+    return model(position=position, **values, **{model.parent_field: parent})
+
+
+def _children(model, parent, parsed_items) -> tuple[list[ContentRow], list[int]]:
+    rows = [_child(model, parent, i, item) for i, item in enumerate(parsed_items)]
+    return rows, [item.line for item in parsed_items]
+
+
+def _entry(parent: ContentRow, line: int, children: dict) -> _Entry:
+    entry = _Entry(parent, {}, line)
+    for model, (rows, lines) in children.items():
+        entry.children[model] = rows
+        entry.child_lines[model] = lines
+    return entry
+
+
+def _endpoint_entry(parsed: ParsedEndpoint, position: int) -> _Entry:
+    endpoint = Endpoint(
+        position=position,
+        name=parsed.name,
+        method=parsed.method,
+        path=parsed.path,
+        authentication=parsed.authentication,
+        user_ownership=parsed.user_ownership,
+        success_status=(
+            DEFAULT_SUCCESS_STATUS if parsed.success_status is None else parsed.success_status
+        ),
+    )
+    # Position orders parameters within a location and body fields within a part, so one
+    # sequence in file order (headers, path, query; request, response) serves both.
+    return _entry(
+        endpoint,
+        parsed.line,
+        {
+            Parameter: _children(Parameter, endpoint, parsed.parameters),
+            BodyField: _children(BodyField, endpoint, parsed.body_fields),
+            ErrorCase: _children(ErrorCase, endpoint, parsed.errors),
+            BusinessRule: _children(BusinessRule, endpoint, parsed.business_rules),
+            TestCase: _children(TestCase, endpoint, parsed.test_cases),
+        },
+    )
+
+
+def _model_entry(parsed: ParsedModel, position: int) -> _Entry:
+    model = DataModel(
+        position=position, name=parsed.name, table=parsed.table, ownership=parsed.ownership
+    )
+    return _entry(
+        model,
+        parsed.line,
+        {
+            Field: _children(Field, model, parsed.fields),
+            Relationship: _children(Relationship, model, parsed.relationships),
+            Index: _children(Index, model, parsed.indexes),
+            ModelConstraint: _children(ModelConstraint, model, parsed.constraints),
+            MigrationNote: _children(MigrationNote, model, parsed.migration_notes),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and validating one file
+
+
+def _read_api(text: str, file: str, result: ImportResult, checker: _Checker) -> _Half | None:
+    api, warnings = parse_api_markdown(text, file=file)
+    result.warnings += warnings
+    if not _recognised(api, api.endpoints, API_TITLE, file, checker):
+        return None
+    entries = [_endpoint_entry(parsed, i) for i, parsed in enumerate(api.endpoints)]
+    pairs = list(zip(entries, api.endpoints, strict=True))
+    for entry, parsed in pairs:
+        _validate_entry(entry, f"endpoint “{parsed.name}”", parsed.lines, file, checker)
+    checker.unique(file, [(e.parent.name, p.line) for e, p in pairs], "endpoint name")
+    checker.unique(
+        file,
+        [((e.parent.method, e.parent.path), p.lines.get("path", p.line)) for e, p in pairs],
+        "method and path",
+    )
+    _validate_overview(api, file, checker)
+    return _Half(Endpoint, api.overview, entries)
+
+
+def _read_schema(text: str, file: str, result: ImportResult, checker: _Checker) -> _Half | None:
+    schema, warnings = parse_schema_markdown(text, file=file)
+    result.warnings += warnings
+    if not _recognised(schema, schema.models, SCHEMA_TITLE, file, checker):
+        return None
+    entries = [_model_entry(parsed, i) for i, parsed in enumerate(schema.models)]
+    for entry, parsed in zip(entries, schema.models, strict=True):
+        _validate_entry(entry, f"model “{parsed.name}”", parsed.lines, file, checker)
+        fields = zip(entry.children[Field], entry.child_lines[Field], strict=True)
+        checker.unique(
+            file, [(f.name, line) for f, line in fields], f"model “{parsed.name}”: field name"
+        )
+    checker.unique(file, [(e.parent.name, e.line) for e in entries], "model name")
+    table_lines = [parsed.lines.get("table", parsed.line) for parsed in schema.models]
+    checker.unique(
+        file,
+        [(e.parent.table, line) for e, line in zip(entries, table_lines, strict=True)],
+        "table name",
+    )
+    _validate_overview(schema, file, checker)
+    return _Half(DataModel, schema.overview, entries)
+
+
+def _recognised(parsed, sections: list, title: str, file: str, checker: _Checker) -> bool:
+    if parsed.title == title or sections:
+        return True
+    checker.error(
+        file,
+        1,
+        f"nothing to import: the file does not start with {title!r} and has no "
+        "## section that could be read",
+    )
+    return False
+
+
+def _validate_entry(entry: _Entry, what: str, lines: dict, file: str, checker: _Checker) -> None:
+    checker.validate(entry.parent, file=file, line=entry.line, what=what, lines=lines)
+    for model, rows in entry.children.items():
+        noun = model._meta.verbose_name
+        for row, line in zip(rows, entry.child_lines[model], strict=True):
+            checker.validate(row, file=file, line=line, what=f"{what}, {noun} {_row_name(row)}")
+
+
+def _row_name(row: ContentRow) -> str:
+    for attribute in ("name", "status_code", "text", "target"):
+        if hasattr(row, attribute):
+            return f"“{getattr(row, attribute)}”"
+    return ""
+
+
+def _validate_overview(parsed: ParsedApi | ParsedSchema, file: str, checker: _Checker) -> None:
+    try:
+        validate_overview(parsed.overview)
+    except ValidationError as exc:
+        for message in exc.messages:
+            checker.error(file, parsed.overview_line, f"overview: {message}")
+
+
+# ---------------------------------------------------------------------------------------------
+# uids: rows the head already has keep their identity
+
+
+def _keep_uids(half: _Half, head_tree: ContentTree) -> None:
+    head_parents = {parent.name: parent for parent in head_tree.parents}
+    for entry in half.entries:
+        old = head_parents.get(entry.parent.name)
+        if old is None:
+            continue
+        entry.parent.uid = old.uid
+        for model, rows in entry.children.items():
+            _keep_child_uids(rows, head_tree.children_of(old, model), _NATURAL_KEYS[model])
+
+
+def _keep_child_uids(rows: list[ContentRow], old_rows: list[ContentRow], key: tuple) -> None:
+    available = defaultdict(deque)
+    for old in old_rows:
+        available[tuple(getattr(old, name) for name in key)].append(old.uid)
+    for row in rows:
+        uids = available.get(tuple(getattr(row, name) for name in key))
+        if uids:
+            row.uid = uids.popleft()
+
+
+def _half_from_tree(tree: ContentTree, parent_model: type[ContentRow], overview: str) -> _Half:
+    """The head's content as unsaved copies (same uids), to carry into a new revision."""
+    entries = []
+    for parent in tree.parents:
+        children = {model: tree.children_of(parent, model) for model in tree.children}
+        _unsave(parent)
+        for model, rows in children.items():
+            for row in rows:
+                _unsave(row)
+                setattr(row, model.parent_field, parent)
+        entries.append(_Entry(parent, children))
+    return _Half(parent_model, overview, entries)
+
+
+def _unsave(row: ContentRow) -> None:
+    row.pk = None
+    row._state.adding = True
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def _insert(half: _Half, revision: Revision) -> None:
+    parents = [entry.parent for entry in half.entries]
+    for parent in parents:
+        parent.revision = revision
+    half.parent_model.objects.bulk_create(parents)
+    by_model: dict[type[ContentRow], list[ContentRow]] = defaultdict(list)
+    for entry in half.entries:
+        for model, rows in entry.children.items():
+            by_model[model] += rows
+    for model, rows in by_model.items():
+        for row in rows:
+            row.revision = revision
+        model.objects.bulk_create(rows)
+
+
+def _count(halves: list[_Half]) -> dict[str, int]:
+    counts = dict.fromkeys(COUNTED, 0)
+    tables = {model: key for key, model in COUNTED.items()}
+    for half in halves:
+        counts[tables[half.parent_model]] += len(half.entries)
+        for entry in half.entries:
+            for model, rows in entry.children.items():
+                counts[tables[model]] += len(rows)
+    return counts
+
+
+def _default_title(slug: str) -> str:
+    return slug.replace("-", " ").replace("_", " ").title()
+
+
+def _new_spec(workspace: Workspace, slug: str, title: str | None, checker: _Checker) -> Spec:
+    spec = Spec(workspace=workspace, slug=slug, title=title or _default_title(slug))
+    try:
+        spec.full_clean(exclude=["head"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            for message in messages:
+                checker.error("", 0, f"spec {name}: {message}")
+    return spec
+
+
+def spec_import(
+    *,
+    workspace: Workspace,
+    spec_slug: str,
+    title: str | None = None,
+    api_text: str | None = None,
+    schema_text: str | None = None,
+    author=None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Import the canonical files into `workspace/spec_slug`. See the module docstring.
+
+    A new spec is created and the import published as r1. An existing spec gets a draft whose
+    parent is the head; a file left out (None) keeps that half of the head unchanged.
+    """
+    result = ImportResult(spec=None, spec_label=f"{workspace.slug}/{spec_slug}", dry_run=dry_run)
+    checker = _Checker()
+    with transaction.atomic():
+        spec = Spec.objects.select_for_update().filter(workspace=workspace, slug=spec_slug).first()
+        result.spec = spec
+        if spec is None:
+            spec = _new_spec(workspace, spec_slug, title, checker)
+        halves = _read_halves(spec, api_text, schema_text, result, checker)
+        result.counts = _count([half for half in halves.values() if half is not None])
+        result.errors = checker.errors
+        result.ok = not checker.errors
+        if checker.errors or dry_run:
+            return result
+        result.revision = _write(spec, halves, author)
+        result.spec = Spec.objects.select_related("head").get(pk=spec.pk)
+    return result
+
+
+def _read_halves(
+    spec: Spec, api_text: str | None, schema_text: str | None, result, checker
+) -> dict[str, _Half | None]:
+    """{"api": half or None, "schema": half or None} for the files given."""
+    if api_text is None and schema_text is None:
+        checker.error(
+            "", 0, "nothing to import: give the REST endpoints file, the schema file or both"
+        )
+        return {}
+    halves = {}
+    if api_text is not None:
+        halves["api"] = _read_api(api_text, spec.api_path or DEFAULT_API_PATH, result, checker)
+    if schema_text is not None:
+        file = spec.schema_path or DEFAULT_SCHEMA_PATH
+        halves["schema"] = _read_schema(schema_text, file, result, checker)
+    return halves
+
+
+_HALVES = {
+    "api": (load_api_tree, Endpoint, "api_overview"),
+    "schema": (load_schema_tree, DataModel, "schema_overview"),
+}
+
+
+def _write(spec: Spec, halves: dict[str, _Half], author) -> Revision:
+    created = spec.pk is None
+    head = None if created else spec.head
+    if created:
+        spec.save()
+    content = {key: _new_content(key, halves.get(key), head) for key in _HALVES}
+    revision = Revision.objects.create(
+        spec=spec,
+        parent=head,
+        author=author,
+        message=IMPORT_MESSAGE,
+        api_overview=content["api"].overview,
+        schema_overview=content["schema"].overview,
+    )
+    for half in content.values():
+        _insert(half, revision)
+    return revision_publish(revision=revision) if created else revision
+
+
+def _new_content(key: str, imported: _Half | None, head: Revision | None) -> _Half:
+    """An imported half keeps the uids the head has; a half not imported is the head's."""
+    load, parent_model, overview_attribute = _HALVES[key]
+    if head is None:
+        return imported or _Half(parent_model, "", [])
+    head_tree = load(revision=head)
+    if imported is None:
+        return _half_from_tree(head_tree, parent_model, getattr(head, overview_attribute))
+    _keep_uids(imported, head_tree)
+    return imported

@@ -1,0 +1,404 @@
+"""The encodings of FORMAT.md, each written next to its inverse so that they stay exact inverses.
+
+Everything here works on plain values (strings, booleans), never on model instances, so that the
+exporter, the canonical parser and later importers share one definition of the format.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+
+from specs_app.models.validators import split_top_level
+
+API_TITLE = "# REST API Endpoints"
+SCHEMA_TITLE = "# Database Schema"
+NONE = "None"
+NO_CONTENT = "No content"
+
+FIELDS_HEADER = "| Field | Type | Constraints | Description |"
+FIELDS_SEPARATOR = "|-------|------|-------------|-------------|"
+FIELDS_COLUMNS = ("Field", "Type", "Constraints", "Description")
+
+# ---------------------------------------------------------------------------------------------
+# Labels
+
+
+def label_line(label: str, value: str) -> str:
+    """`label: value`, or just `label:` for an empty value (no trailing space)."""
+    return f"{label}: {value}" if value else f"{label}:"
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameter and body-field text: `<type> (<required|optional>[, <constraints>])[ - <description>]`
+
+_TYPE_END = re.compile(r" \((required|optional)(?=[,)])")
+
+
+@dataclass
+class FieldSpec:
+    """The shared shape of a parameter line and a body-field JSON value."""
+
+    type: str
+    required: bool
+    constraints: str = ""
+    description: str = ""
+
+
+def compose_field_spec(spec: FieldSpec) -> str:
+    flag = "required" if spec.required else "optional"
+    inside = f"{flag}, {spec.constraints}" if spec.constraints else flag
+    text = f"{spec.type} ({inside})"
+    return f"{text} - {spec.description}" if spec.description else text
+
+
+def split_field_spec(text: str) -> tuple[FieldSpec | None, str | None]:
+    """Undo `compose_field_spec`. Returns (spec, None), or (None, why it cannot be read), or
+    (spec, remark) when the text was readable but not canonical."""
+    marker = _TYPE_END.search(text)
+    if marker is None:
+        return None, 'no " (required" or " (optional" after the type'
+    field_type = text[: marker.start()].strip()
+    required = marker.group(1) == "required"
+    close = matching_paren(text, marker.start() + 1)
+    if close is None:
+        return None, "the parenthesis after the type is not closed"
+    constraints = text[marker.end() + 1 : close].strip()
+    rest = text[close + 1 :]
+    spec = FieldSpec(field_type, required, constraints)
+    if not rest:
+        return spec, None
+    if rest.startswith(" - "):
+        spec.description = rest[3:].strip()
+        return spec, None
+    spec.description = rest.strip(" -")
+    return spec, f'text after the closing parenthesis should follow " - ": {rest.strip()!r}'
+
+
+def matching_paren(text: str, open_index: int) -> int | None:
+    """Index of the `)` that closes the `(` at `open_index`, counting every parenthesis (the
+    editor's rule for constraints and index columns), or None."""
+    depth = 0
+    for index in range(open_index, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[index], 0)
+        if depth == 0:
+            return index
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON body lines: only `"` and `\` are escaped
+
+
+def json_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
+_JSON_LINE = re.compile(rf"^(?P<key>{_JSON_STRING}): (?P<value>{_JSON_STRING})(?P<comma>,?)$")
+
+
+def read_json_line(line: str) -> tuple[str, str, bool] | None:
+    """`"key": "value",` → (key, value, has_comma), or None when the line is not of that form.
+
+    Any standard JSON escape is decoded (files written by hand may use `\\n` or `\\u00e9`);
+    the exporter only ever writes `\\"` and `\\\\`."""
+    match = _JSON_LINE.match(line)
+    if match is None:
+        return None
+    try:
+        key = json.loads(match["key"], strict=False)
+        value = json.loads(match["value"], strict=False)
+    except json.JSONDecodeError:
+        return None
+    return key, value, bool(match["comma"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Table cells: only `|` is escaped, as `\|`
+
+
+def table_cell(value: str) -> str:
+    return value.replace("|", "\\|")
+
+
+def table_row(cells: list[str]) -> str:
+    """One cell is `| ` + text + ` `, so an empty cell is two spaces between pipes: `|  |`."""
+    return "".join(f"| {table_cell(cell)} " for cell in cells) + "|"
+
+
+def split_table_row(line: str) -> list[str] | None:
+    """The unescaped, stripped cells of `| a | b |`, or None when the line is not a row."""
+    if not (line.startswith("|") and line.endswith("|")) or len(line) < 2:
+        return None
+    cells, current, index = [], [], 1
+    while index < len(line):
+        char = line[index]
+        if char == "\\" and line.startswith("|", index + 1):
+            current.append("|")
+            index += 2
+            continue
+        if char == "|":
+            cells.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+        index += 1
+    if current:
+        return None  # the last pipe was escaped: the row is not closed
+    return cells
+
+
+# ---------------------------------------------------------------------------------------------
+# Fields-table constraints cell
+
+PK, AUTO, NOT_NULL, NULL, UNIQUE = "PK", "auto", "NOT NULL", "NULL", "UNIQUE"
+FK_PREFIX, DEFAULT_PREFIX = "FK -> ", "DEFAULT "
+_RANK_OTHER = 6
+
+
+@dataclass
+class FieldConstraints:
+    primary_key: bool = False
+    auto: bool = False
+    references: str = ""
+    nullable: bool = False
+    unique: bool = False
+    default: str = ""
+    other_constraints: str = ""
+
+
+def compose_field_constraints(c: FieldConstraints) -> str:
+    tokens = []
+    if c.primary_key:
+        tokens.append(PK)
+    if c.auto:
+        tokens.append(AUTO)
+    if c.references:
+        tokens.append(FK_PREFIX + c.references)
+    if c.nullable:
+        tokens.append(NULL)
+    elif not c.primary_key:
+        tokens.append(NOT_NULL)
+    if c.unique:
+        tokens.append(UNIQUE)
+    if c.default:
+        tokens.append(DEFAULT_PREFIX + wrap_default(c.default))
+    if c.other_constraints:
+        tokens.append(c.other_constraints)
+    return ", ".join(tokens)
+
+
+def _token_rank(token: str) -> int:
+    if token.startswith(FK_PREFIX):
+        return 2
+    if token.startswith(DEFAULT_PREFIX):
+        return 5
+    return {PK: 0, AUTO: 1, NOT_NULL: 3, NULL: 3, UNIQUE: 4}.get(token, _RANK_OTHER)
+
+
+def split_field_constraints(cell: str) -> tuple[FieldConstraints, list[str]]:
+    """Undo `compose_field_constraints`; the second value lists what was not canonical."""
+    result, remarks, others = FieldConstraints(), [], []
+    seen: set[str] = set()
+    last_rank = -1
+    null_token = None
+    leading, rest = _leading_tokens(cell)
+    for token in leading + (split_top_level(rest) if rest else []):
+        rank = _token_rank(token)
+        if rank < last_rank:
+            remarks.append(f'"{token}" is out of order: the order is {_ORDER_TEXT}')
+        key = _token_key(token, rank)
+        if rank != _RANK_OTHER and key in seen:
+            remarks.append(f'"{token}" repeats a constraint given before')
+        seen.add(key)
+        last_rank = max(last_rank, rank)
+        if rank == _RANK_OTHER:
+            others.append(token)
+        elif rank == 3:
+            null_token = token
+        else:
+            _set_token(result, token)
+    result.other_constraints = ", ".join(others)
+    result.nullable = null_token == NULL
+    remarks += _nullability_remarks(result, null_token)
+    return result, remarks
+
+
+def _leading_tokens(cell: str) -> tuple[list[str], str]:
+    """The recognised tokens at the front of the cell, in the canonical order, and the rest.
+
+    A `FK -> ` token ends at the next `, ` whatever it holds: a reference has no comma but may
+    hold an unbalanced bracket or quote, which would defeat the bracket-aware split."""
+    tokens, rest, last_rank = [], cell, -1
+    while rest:
+        is_reference = rest.startswith(FK_PREFIX)
+        token = rest.split(", ", 1)[0] if is_reference else split_top_level(rest)[0]
+        rank = _token_rank(token)
+        if rank == _RANK_OTHER or rank <= last_rank:
+            break
+        tokens.append(token)
+        last_rank = rank
+        rest = rest[len(token) + 2 :]
+    return tokens, rest
+
+
+def _token_key(token: str, rank: int) -> str:
+    return {2: "FK", 3: "NULL", 5: "DEFAULT"}.get(rank, token)
+
+
+_ORDER_TEXT = "PK, auto, FK -> table.column, NOT NULL or NULL, UNIQUE, DEFAULT, other"
+
+
+def _set_token(result: FieldConstraints, token: str) -> None:
+    if token == PK:
+        result.primary_key = True
+    elif token == AUTO:
+        result.auto = True
+    elif token == UNIQUE:
+        result.unique = True
+    elif token.startswith(FK_PREFIX):
+        result.references = token[len(FK_PREFIX) :]
+    elif token.startswith(DEFAULT_PREFIX):
+        result.default = unwrap_default(token[len(DEFAULT_PREFIX) :])
+
+
+def _nullability_remarks(result: FieldConstraints, null_token: str | None) -> list[str]:
+    if result.primary_key and null_token == NOT_NULL:
+        return ["NOT NULL is implied by PK: leave it out"]
+    if not result.primary_key and null_token is None:
+        result.nullable = True
+        return ["neither NOT NULL nor NULL: read as NULL"]
+    return []
+
+
+def _has_top_level_comma(expression: str) -> bool:
+    return len(split_top_level(expression, ",")) > 1
+
+
+def _is_wrapped(expression: str) -> bool:
+    """True for `( … )` where the first parenthesis closes at the very end."""
+    return expression.startswith("(") and _closes_at_end(expression)
+
+
+def _closes_at_end(expression: str) -> bool:
+    depth, in_quote = 0, False
+    for index, char in enumerate(expression):
+        if char == "'":
+            in_quote = not in_quote
+        elif not in_quote and char in "([":
+            depth += 1
+        elif not in_quote and char in ")]":
+            depth -= 1
+            if depth == 0:
+                return index == len(expression) - 1
+    return False
+
+
+def _needs_wrapping(expression: str) -> bool:
+    # FORMAT.md wraps an expression with a top-level comma. An expression that is itself
+    # `(…)` around such an expression would read back one level unwrapped, so it is wrapped too.
+    if _has_top_level_comma(expression):
+        return True
+    return _is_wrapped(expression) and _needs_wrapping(expression[1:-1])
+
+
+def wrap_default(expression: str) -> str:
+    return f"({expression})" if _needs_wrapping(expression) else expression
+
+
+def unwrap_default(text: str) -> str:
+    if _is_wrapped(text) and _needs_wrapping(text[1:-1]):
+        return text[1:-1]
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Relationships
+
+BELONGS_TO, HAS_ONE, HAS_MANY, MANY_TO_MANY = "belongs_to", "has_one", "has_many", "many_to_many"
+RELATIONSHIP_LABELS = {
+    BELONGS_TO: "Belongs to",
+    HAS_ONE: "Has one",
+    HAS_MANY: "Has many",
+    MANY_TO_MANY: "Many to many",
+}
+ON_DELETE_ACTIONS = ("CASCADE", "SET NULL", "RESTRICT", "NO ACTION", "SET DEFAULT")
+
+
+@dataclass
+class RelationshipSpec:
+    kind: str
+    target: str
+    fk_field: str = ""
+    target_column: str = ""
+    on_delete: str = ""
+    through_table: str = ""
+
+
+def compose_relationship(r: RelationshipSpec) -> str:
+    label = RELATIONSHIP_LABELS.get(r.kind, r.kind)
+    if r.kind == BELONGS_TO:
+        detail = f"{r.fk_field} -> {r.target_column}, {r.on_delete} on delete"
+    elif r.kind == MANY_TO_MANY:
+        detail = f"through {r.through_table}"
+    else:
+        detail = f"via {r.fk_field}"
+    return f"{label}: {r.target} ({detail})"
+
+
+_ACTIONS = "|".join(re.escape(action) for action in ON_DELETE_ACTIONS)
+_RELATIONSHIP_PATTERNS = {
+    BELONGS_TO: re.compile(
+        rf"^Belongs to: (?P<target>.+?) \((?P<fk_field>.+?) -> (?P<target_column>[^ ]+), "
+        rf"(?P<on_delete>{_ACTIONS}) on delete\)$"
+    ),
+    HAS_ONE: re.compile(r"^Has one: (?P<target>.+?) \(via (?P<fk_field>[^ ]+)\)$"),
+    HAS_MANY: re.compile(r"^Has many: (?P<target>.+?) \(via (?P<fk_field>[^ ]+)\)$"),
+    MANY_TO_MANY: re.compile(r"^Many to many: (?P<target>.+?) \(through (?P<through_table>.+)\)$"),
+}
+
+
+def split_relationship(text: str) -> RelationshipSpec | None:
+    for kind, pattern in _RELATIONSHIP_PATTERNS.items():
+        match = pattern.match(text)
+        if match:
+            return RelationshipSpec(kind=kind, **match.groupdict())
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Indexes: `` `<name>`[ UNIQUE] on (<columns>)[ - <purpose>] ``
+
+
+@dataclass
+class IndexSpec:
+    name: str
+    columns: str
+    unique: bool = False
+    purpose: str = ""
+
+
+def compose_index(i: IndexSpec) -> str:
+    unique = " UNIQUE" if i.unique else ""
+    text = f"`{i.name}`{unique} on ({i.columns})"
+    return f"{text} - {i.purpose}" if i.purpose else text
+
+
+_INDEX_HEAD = re.compile(r"^`(?P<name>[^`]+)`(?P<unique> UNIQUE)? on \(")
+
+
+def split_index(text: str) -> tuple[IndexSpec | None, str | None]:
+    head = _INDEX_HEAD.match(text)
+    if head is None:
+        return None, "not of the form `name` [UNIQUE] on (columns) - purpose"
+    close = matching_paren(text, head.end() - 1)
+    if close is None:
+        return None, "the parenthesis after on is not closed"
+    index = IndexSpec(head["name"], text[head.end() : close].strip(), bool(head["unique"]))
+    rest = text[close + 1 :]
+    if rest.startswith(" - "):
+        index.purpose = rest[3:].strip()
+    elif rest:
+        index.purpose = rest.strip(" -")
+        return index, f'text after the columns should follow " - ": {rest.strip()!r}'
+    return index, None
