@@ -1,5 +1,6 @@
 """Real Chromium through Playwright against the live server: log in and browse the spec."""
 
+import os
 import re
 
 import pytest
@@ -44,3 +45,31 @@ def test_outsider_sees_404_in_the_browser(page: Page, live_server, spec, outside
     _log_in(page, live_server, "oscar")
     response = page.goto(live_server.url + reverse("specs_app:spec_detail", args=["acme", "todo"]))
     assert response is not None and response.status == 404
+
+
+def test_demo_user_browses_the_demo_spec(page: Page, live_server):
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Username").fill("dave")
+    page.get_by_label("Password").fill("studio-demo")
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_role("link", name="Acme").click()
+    page.get_by_role("link", name="Todo").click()
+    page.get_by_role("link", name="Create Task").click()
+    expect(page.get_by_test_id("endpoint-path")).to_have_text("/api/v1/tasks")
+    expect(page.get_by_test_id("errors")).to_contain_text("403: A tag id belongs to another user")
+
+    page.go_back()
+    page.get_by_role("link", name="Task", exact=True).click()
+    expect(page.get_by_test_id("fields")).to_contain_text("Free text | markdown allowed")
+    expect(page.get_by_test_id("indexes")).to_contain_text("idx_tasks_user_id_completed")
+
+    page.go_back()
+    page.get_by_role("link", name="Markdown").click()
+    expect(page.get_by_test_id("rendered-api").locator("h1")).to_have_text("REST API Endpoints")
+    expect(page.get_by_test_id("rendered-schema").locator("table").first).to_be_visible()
+    page.get_by_role("link", name="Raw").click()
+    expect(page.get_by_test_id("raw-schema")).to_contain_text("| id | int | PK, auto |")
