@@ -43,6 +43,8 @@ def test_preview_shows_report_and_saves_nothing(client_for, editor):
     assert "Confirm import" in body
     endpoint_count = API.count("\n## ")
     assert f"<td>{endpoint_count}</td>" in body
+    preview = body.split('data-testid="import-preview"', 1)[1]
+    assert "Toggle Task Completion" in preview and "task_tags" in preview
     assert not Spec.objects.exists() and not Endpoint.objects.exists()
 
 

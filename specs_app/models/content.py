@@ -284,13 +284,19 @@ class Relationship(ModelChild):
             self.Kind.HAS_MANY: ("fk_field",),
             self.Kind.MANY_TO_MANY: ("through_table",),
         }.get(self.kind, ())
-        missing = {
-            name: f"Required for a “{self.get_kind_display()}” relationship."
+        kind = self.get_kind_display()
+        problems = {
+            name: f"Required for a “{kind}” relationship."
             for name in required
             if not getattr(self, name)
         }
-        if missing:
-            raise ValidationError(missing)
+        problems |= {
+            name: f"A “{kind}” relationship has no {self._meta.get_field(name).verbose_name}."
+            for name in ("fk_field", "target_column", "on_delete", "through_table")
+            if name not in required and getattr(self, name)
+        }
+        if problems:
+            raise ValidationError(problems)
         if " (" in self.target:
             raise ValidationError({"target": 'A model name cannot contain " (".'})
         if self.kind in (self.Kind.HAS_ONE, self.Kind.HAS_MANY):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from specs_app.models.validators import validate_overview, validate_repo_path
@@ -40,6 +41,12 @@ class Spec(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if self.api_path == self.schema_path:
+            raise ValidationError(
+                {"schema_path": "The two files need different paths, or one overwrites the other."}
+            )
 
 
 class Revision(models.Model):

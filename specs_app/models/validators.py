@@ -17,6 +17,14 @@ def validate_single_line(value: str) -> None:
         raise ValidationError("Must be a single line: remove the line break.", code="line_break")
     if "\t" in value:
         raise ValidationError("Tabs are not allowed: use spaces.", code="tab")
+    _refuse_control_characters(value)
+
+
+def _refuse_control_characters(value: str) -> None:
+    if any(ord(char) < 32 and char not in "\n\t" for char in value):
+        raise ValidationError(
+            "Control characters (such as NUL) are not allowed.", code="control_character"
+        )
 
 
 def validate_list_item(value: str) -> None:
@@ -132,6 +140,7 @@ def validate_reference(value: str) -> None:
 def validate_overview(value: str) -> None:
     if "\t" in value:
         raise ValidationError("Tabs are not allowed: use spaces.", code="tab")
+    _refuse_control_characters(value.replace("\r", ""))
     for number, line in enumerate(value.splitlines(), start=1):
         if line.lstrip().startswith("#"):
             raise ValidationError(

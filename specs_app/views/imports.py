@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 from specs_app.access import get_membership_for_user
 from specs_app.forms.imports import ImportForm
 from specs_app.models import Role, Spec
-from specs_app.services.markdown import spec_import
+from specs_app.services.markdown import parse_api_markdown, parse_schema_markdown, spec_import
 
 
 @login_required
@@ -39,6 +39,12 @@ def spec_import_page(request: HttpRequest, ws: str) -> HttpResponse:
         existing=Spec.objects.filter(workspace=workspace, slug=data["spec_slug"]).first(),
         api_text=data["api_text"],
         schema_text=data["schema_text"],
+        preview_endpoints=parse_api_markdown(data["api_text"])[0].endpoints
+        if data["api_text"]
+        else [],
+        preview_models=parse_schema_markdown(data["schema_text"])[0].models
+        if data["schema_text"]
+        else [],
     )
     return render(
         request, "specs_app/imports/import.html", context, status=200 if result.ok else 400
