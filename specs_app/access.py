@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from specs_app.models import (
+    ChangeRequest,
     DataModel,
     Endpoint,
     Membership,
@@ -83,3 +84,17 @@ def _get_content(model, revision: Revision, uid):
         return model.objects.get(revision=revision, uid=uid)
     except (model.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404(f"No such {model._meta.verbose_name} in {revision.label}.") from exc
+
+
+def get_change_request_for_user(
+    user, workspace_slug: str, spec_slug: str, number: int, min_role: Role = Role.VIEWER
+):
+    """A change request of a spec the user can see; the role check is the membership's."""
+    spec, membership = get_spec_for_user(user, workspace_slug, spec_slug, min_role)
+    change_request = get_object_or_404(
+        ChangeRequest.objects.select_related("author", "base", "working", "merged_by"),
+        spec=spec,
+        number=number,
+    )
+    change_request.spec = spec
+    return change_request, membership

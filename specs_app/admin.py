@@ -12,3 +12,8 @@ admin.site.register(
 )
 for content_model in models.CONTENT_MODELS:
     admin.site.register(content_model, list_display=["__str__", "revision", "position", "uid"])
+admin.site.register(
+    models.LintConfig,
+    list_display=["spec", "owner_table", "updated_at"],
+    search_fields=["spec__title"],
+)

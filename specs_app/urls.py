@@ -1,6 +1,7 @@
 from django.urls import path
 
-from specs_app.views import browse, imports, markdown, members
+from specs_app.views import browse, history, imports, markdown, members, review
+from specs_app.views import lint as lint_views
 
 app_name = "specs_app"
 
@@ -24,6 +25,63 @@ urlpatterns = [
     ),
     path("w/<slug:ws>/s/<slug:spec>/models/<uuid:uid>/", browse.model_detail, name="model_detail"),
     path("w/<slug:ws>/s/<slug:spec>/markdown/", markdown.revision_markdown, name="markdown"),
+    path("w/<slug:ws>/s/<slug:spec>/lint/rules/", lint_views.lint_rules, name="lint_rules"),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/settings/lint/", lint_views.lint_settings, name="lint_settings"
+    ),
+    path("w/<slug:ws>/activity/", history.workspace_activity, name="activity"),
+    path("w/<slug:ws>/s/<slug:spec>/history/", history.spec_history, name="history"),
+    path("w/<slug:ws>/s/<slug:spec>/compare/", history.spec_compare, name="compare"),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/new/",
+        review.change_request_new,
+        name="change_request_new",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/",
+        review.change_request_detail,
+        name="change_request",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/submit/",
+        review.change_request_submit,
+        name="change_request_submit",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/review/",
+        review.change_request_review,
+        name="change_request_review",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/comment/",
+        review.change_request_comment,
+        name="change_request_comment",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/comments/<int:comment_id>/resolve/",
+        review.comment_resolve,
+        name="comment_resolve",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/close/",
+        review.change_request_close,
+        name="change_request_close",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/reopen/",
+        review.change_request_reopen,
+        name="change_request_reopen",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/merge/",
+        review.change_request_merge,
+        name="change_request_merge",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/update/",
+        review.change_request_update,
+        name="change_request_update",
+    ),
     path(
         "w/<slug:ws>/s/<slug:spec>/markdown/<str:which>/download/",
         markdown.markdown_download,

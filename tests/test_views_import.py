@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from specs_app.models import Endpoint, Revision, Spec
+from specs_app.models import ChangeRequest, Endpoint, Revision, Spec
 from specs_app.services.markdown import revision_export
 
 pytestmark = pytest.mark.django_db
@@ -106,9 +106,15 @@ def test_import_into_existing_spec_gives_a_draft(client_for, editor):
     response = client.post(
         URL, {"spec_slug": "todo", "api_text": changed, "confirm": "1"}, follow=True
     )
-    assert "draft" in response.content.decode()
+    assert "Imported as change request #1" in response.content.decode()
     spec.refresh_from_db()
     assert spec.head.number == 1
     draft = Revision.objects.get(spec=spec, state=Revision.State.DRAFT)
     assert draft.parent_id == spec.head_id
     assert Endpoint.objects.filter(revision=draft, name="Health Probe").exists()
+    change_request = ChangeRequest.objects.get(spec=spec)
+    assert (change_request.working, change_request.base, change_request.author) == (
+        draft,
+        spec.head,
+        editor,
+    )

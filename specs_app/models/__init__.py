@@ -1,3 +1,4 @@
+from specs_app.models.audit import AuditEvent
 from specs_app.models.content import (
     CONTENT_MODELS,
     ENDPOINT_CHILDREN,
@@ -19,11 +20,20 @@ from specs_app.models.content import (
     Relationship,
     TestCase,
 )
+from specs_app.models.lint import LintConfig, RuleSetting, Severity
+from specs_app.models.review import ChangeRequest, Comment, Review
 from specs_app.models.spec import DEFAULT_API_PATH, DEFAULT_SCHEMA_PATH, Revision, Spec
 from specs_app.models.workspace import Membership, Role, Workspace
 
 __all__ = [
+    "AuditEvent",
+    "ChangeRequest",
+    "Comment",
+    "Review",
     "CONTENT_MODELS",
+    "LintConfig",
+    "RuleSetting",
+    "Severity",
     "DEFAULT_API_PATH",
     "DEFAULT_SCHEMA_PATH",
     "ENDPOINT_CHILDREN",

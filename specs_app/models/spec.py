@@ -25,6 +25,9 @@ class Spec(models.Model):
     lint_gate = models.BooleanField(
         default=True, help_text="Refuse to merge a change request whose draft has lint errors."
     )
+    require_resolved_conversations = models.BooleanField(
+        default=True, help_text="Refuse to merge a change request with unresolved comments."
+    )
     api_path = models.CharField(
         max_length=255, default=DEFAULT_API_PATH, validators=[validate_repo_path]
     )

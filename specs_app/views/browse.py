@@ -11,18 +11,26 @@ from specs_app.access import (
 )
 from specs_app.models import (
     BodyField,
-    DataModel,
-    Endpoint,
     Parameter,
 )
+from specs_app.services.lint import (
+    lint_content,
+    lint_report,
+    lint_settings_load,
+    load_lint_content,
+)
+from specs_app.services.review import change_requests_awaiting_review
 from specs_app.views.context import require_revision, revision_page_context
 
 
 @login_required
 @require_GET
 def workspace_list(request: HttpRequest) -> HttpResponse:
-    workspaces = workspaces_for_user(request.user).order_by("name")
-    return render(request, "specs_app/browse/workspace_list.html", {"workspaces": workspaces})
+    context = {
+        "workspaces": workspaces_for_user(request.user).order_by("name"),
+        "awaiting_review": change_requests_awaiting_review(user=request.user),
+    }
+    return render(request, "specs_app/browse/workspace_list.html", context)
 
 
 @login_required
@@ -44,12 +52,12 @@ def spec_detail(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
     revision = context["revision"]
     if revision is None:
         return render(request, "specs_app/browse/spec_detail.html", context)
-    context["endpoints"] = Endpoint.objects.filter(revision=revision).only(
-        "uid", "name", "method", "path", "authentication", "position"
-    )
-    context["models"] = DataModel.objects.filter(revision=revision).only(
-        "uid", "name", "table", "ownership", "position"
-    )
+    # The lint content holds the endpoints and models the page lists: no second query for them.
+    content = load_lint_content(revision=revision)
+    context["endpoints"] = content.endpoints
+    context["models"] = content.models
+    settings = lint_settings_load(spec_id=context["spec"].pk)
+    context["lint"] = lint_report(lint_content(content, settings))
     return render(request, "specs_app/browse/spec_detail.html", context)
 
 

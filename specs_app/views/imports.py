@@ -55,10 +55,13 @@ def _after_import(request: HttpRequest, result) -> HttpResponse:
     spec = result.spec
     if result.revision.is_published:
         messages.success(request, f"Imported {spec.title} as {result.revision.label}.")
-    else:
-        messages.success(
-            request,
-            f"Imported into a draft on top of {spec.head.label} ({result.revision.label}); "
-            "it becomes a revision once it is reviewed and merged.",
-        )
-    return redirect("specs_app:spec_detail", ws=spec.workspace.slug, spec=spec.slug)
+        return redirect("specs_app:spec_detail", ws=spec.workspace.slug, spec=spec.slug)
+    cr = result.change_request
+    messages.success(
+        request,
+        f"Imported as change request #{cr.number} on top of {spec.head.label}; "
+        "it becomes a revision once it is reviewed and merged.",
+    )
+    return redirect(
+        "specs_app:change_request", ws=spec.workspace.slug, spec=spec.slug, number=cr.number
+    )

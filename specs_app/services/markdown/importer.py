@@ -87,6 +87,7 @@ class ImportResult:
     errors: list[ImportWarning] = field(default_factory=list)
     spec_label: str = ""
     dry_run: bool = False
+    change_request: object = None
 
     def to_dict(self) -> dict:
         """The report as JSON-ready data. The count of error cases is `error_cases` here,
@@ -97,6 +98,7 @@ class ImportResult:
             "dry_run": self.dry_run,
             "spec": self.spec_label,
             "revision": self.revision.label if self.revision else None,
+            "change_request": self.change_request.number if self.change_request else None,
             **counts,
             "warnings": [w.to_dict() for w in self.warnings],
             "errors": [e.to_dict() for e in self.errors],
@@ -433,7 +435,18 @@ def spec_import(
             return result
         result.revision = _write(spec, halves, author)
         result.spec = Spec.objects.select_related("head").get(pk=spec.pk)
+        if not result.revision.is_published and author is not None:
+            result.change_request = _open_review(result.spec, result.revision, author)
     return result
+
+
+def _open_review(spec: Spec, draft: Revision, author):
+    """An import into an existing spec is reviewed like any other change."""
+    from specs_app.services.review import change_request_open
+
+    return change_request_open(
+        spec=spec, author=author, title="Import from markdown", working=draft
+    )
 
 
 def _read_halves(

@@ -1,0 +1,86 @@
+"""Per-spec lint configuration: the owner table, tables that live outside the spec, and rules
+turned off or given another severity. Rules without an entry keep their default."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from specs_app.models.spec import Spec
+
+TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+DEFAULT_OWNER_TABLE = "users"
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", "Error"
+    WARNING = "warning", "Warning"
+
+
+class RuleSetting(models.TextChoices):
+    """What a spec's configuration may say about one rule."""
+
+    OFF = "off", "Off"
+    ERROR = Severity.ERROR.value, "Error"
+    WARNING = Severity.WARNING.value, "Warning"
+
+
+def validate_table_name(value: str) -> None:
+    if not TABLE_NAME.match(value):
+        raise ValidationError(
+            f'"{value}" is not a table name: use letters, digits and underscores '
+            "(optionally schema.table), starting with a letter or underscore.",
+            code="table_name",
+        )
+
+
+def validate_table_list(value) -> None:
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise ValidationError("A list of table names is expected.", code="table_list")
+    for name in value:
+        validate_table_name(name)
+
+
+def validate_rule_settings(value) -> None:
+    # Imported here: the rule registry imports the models.
+    from specs_app.services.lint.registry import RULES
+
+    if not isinstance(value, dict):
+        raise ValidationError("A mapping of rule id to off, error or warning is expected.")
+    for rule_id, setting in value.items():
+        if rule_id not in RULES:
+            raise ValidationError(f'There is no lint rule "{rule_id}".', code="unknown_rule")
+        if setting not in RuleSetting.values:
+            raise ValidationError(
+                f'"{setting}" is not a setting for {rule_id}: use off, error or warning.',
+                code="rule_setting",
+            )
+
+
+class LintConfig(models.Model):
+    spec = models.OneToOneField(Spec, on_delete=models.CASCADE, related_name="lint_config")
+    owner_table = models.CharField(
+        max_length=200,
+        default=DEFAULT_OWNER_TABLE,
+        validators=[validate_table_name],
+        help_text="The table whose rows own the user data (users.id).",
+    )
+    external_tables = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_table_list],
+        help_text="Tables that foreign keys may reference although the spec does not model them.",
+    )
+    rules = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[validate_rule_settings],
+        help_text='Rule id → "off", "error" or "warning"; rules not listed keep their default.',
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "lint configuration"
+
+    def __str__(self) -> str:
+        return f"Lint configuration of {self.spec}"

@@ -1,0 +1,103 @@
+from django.conf import settings
+from django.db import models
+
+from specs_app.models.spec import Revision, Spec
+
+
+class ChangeRequest(models.Model):
+    """A branch of a spec: a draft revision forked from `base`, reviewed, then merged."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        MERGED = "merged", "Merged"
+        CLOSED = "closed", "Closed"
+
+    spec = models.ForeignKey(Spec, on_delete=models.CASCADE, related_name="change_requests")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="change_requests"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    base = models.ForeignKey(
+        Revision, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    working = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
+    merged_revision = models.ForeignKey(
+        Revision, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    #: Bumped by every content edit; a review counts only for the state it was given on.
+    content_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    merged_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["spec", "number"], name="uq_change_request_number"),
+        ]
+        ordering = ["spec", "-number"]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.IN_REVIEW)
+
+
+class Review(models.Model):
+    class Verdict(models.TextChoices):
+        APPROVE = "approve", "Approve"
+        REQUEST_CHANGES = "request_changes", "Request changes"
+        COMMENT = "comment", "Comment"
+
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.CASCADE, related_name="reviews"
+    )
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    verdict = models.CharField(max_length=16, choices=Verdict.choices)
+    body = models.TextField(blank=True)
+    content_version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer}: {self.verdict}"
+
+
+class Comment(models.Model):
+    class AnchorKind(models.TextChoices):
+        ENDPOINT = "endpoint", "Endpoint"
+        MODEL = "model", "Model"
+
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    body = models.TextField()
+    anchor_kind = models.CharField(max_length=8, choices=AnchorKind.choices, blank=True)
+    anchor_uid = models.UUIDField(null=True, blank=True)
+    resolved = models.BooleanField(default=False)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:60]

@@ -1,0 +1,50 @@
+"""A spec's lint configuration: read it (one query) and change it (admins, in a transaction)."""
+
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from specs_app.models import Spec
+from specs_app.models.lint import LintConfig
+from specs_app.services.errors import ServiceError
+from specs_app.services.lint.registry import RULES
+from specs_app.services.lint.settings import DEFAULT_SETTINGS, LintSettings
+
+
+def lint_settings_from(config: LintConfig | None) -> LintSettings:
+    if config is None:
+        return DEFAULT_SETTINGS
+    return LintSettings(
+        owner_table=config.owner_table,
+        external_tables=frozenset(name.lower() for name in config.external_tables),
+        rules=dict(config.rules),
+    )
+
+
+def lint_settings_load(*, spec_id: int) -> LintSettings:
+    return lint_settings_from(LintConfig.objects.filter(spec_id=spec_id).first())
+
+
+def lint_config_update(
+    *, spec: Spec, owner_table: str, external_tables: list[str], rules: Mapping[str, str]
+) -> LintConfig:
+    """Replace the spec's lint configuration. `rules` holds only the rules that differ from
+    their default (a setting equal to the default is not stored)."""
+    stored = {
+        rule_id: setting
+        for rule_id, setting in rules.items()
+        if rule_id not in RULES or setting != RULES[rule_id].severity
+    }
+    with transaction.atomic():
+        Spec.objects.select_for_update().filter(pk=spec.pk).first()
+        config = LintConfig.objects.filter(spec=spec).first() or LintConfig(spec=spec)
+        config.owner_table = owner_table.strip()
+        config.external_tables = sorted({name.strip() for name in external_tables if name.strip()})
+        config.rules = dict(sorted(stored.items()))
+        try:
+            config.full_clean()
+        except ValidationError as exc:
+            raise ServiceError(" ".join(exc.messages)) from exc
+        config.save()
+    return config

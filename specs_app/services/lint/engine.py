@@ -1,0 +1,67 @@
+"""Run the registered rules over a revision's content."""
+
+from dataclasses import dataclass, field
+
+from specs_app.models import Revision
+from specs_app.services.lint.config import LintSettings, lint_settings_load
+from specs_app.services.lint.content import LintContent, load_lint_content
+from specs_app.services.lint.findings import Finding, Item
+from specs_app.services.lint.registry import RULES
+
+
+def lint_revision(revision: Revision, config: LintSettings | None = None) -> list[Finding]:
+    """The findings of every enabled rule on `revision`, in the spec's order.
+
+    Without `config`, the spec's stored configuration applies (one more query).
+    """
+    settings = config if config is not None else lint_settings_load(spec_id=revision.spec_id)
+    return lint_content(load_lint_content(revision=revision), settings)
+
+
+def lint_content(content: LintContent, settings: LintSettings) -> list[Finding]:
+    findings = []
+    for rule in RULES.values():
+        severity = settings.severity_of(rule)
+        if severity is None:
+            continue
+        findings += [
+            Finding(rule.id, severity, item, message)
+            for item, message in rule.check(content, settings)
+        ]
+    # Stable sort: within an item, findings keep the registry's order.
+    return sorted(findings, key=lambda finding: finding.item.order)
+
+
+@dataclass
+class FindingGroup:
+    """The findings on one endpoint or model (or on the overviews)."""
+
+    page_kind: str
+    page_uid: str
+    label: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class LintReport:
+    findings: list[Finding]
+    groups: list[FindingGroup]
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for finding in self.findings if finding.is_error)
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.findings) - self.error_count
+
+
+def lint_report(findings: list[Finding]) -> LintReport:
+    groups: dict[tuple[str, str], FindingGroup] = {}
+    for finding in findings:
+        item: Item = finding.item
+        key = (item.page_kind, item.page_uid)
+        if key not in groups:
+            groups[key] = FindingGroup(item.page_kind, item.page_uid, item.page_label)
+        groups[key].findings.append(finding)
+    return LintReport(findings, list(groups.values()))

@@ -1,0 +1,32 @@
+"""The lint configuration that applies to one run: the spec's stored one, or the defaults."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from specs_app.models.lint import DEFAULT_OWNER_TABLE, RuleSetting, Severity
+
+if TYPE_CHECKING:
+    from specs_app.services.lint.registry import Rule
+
+
+@dataclass(frozen=True)
+class LintSettings:
+    owner_table: str = DEFAULT_OWNER_TABLE
+    #: Lower-case names of tables that foreign keys may reference outside the spec.
+    external_tables: frozenset[str] = frozenset()
+    #: Rule id → "off", "error" or "warning", for rules that do not keep their default.
+    rules: Mapping[str, str] = field(default_factory=dict)
+
+    def severity_of(self, rule: "Rule") -> Severity | None:
+        """The severity the rule reports with, or None when it is turned off."""
+        setting = self.rules.get(rule.id)
+        if setting == RuleSetting.OFF:
+            return None
+        return Severity(setting) if setting else rule.severity
+
+    def is_external(self, table: str) -> bool:
+        return table.lower() in self.external_tables
+
+
+DEFAULT_SETTINGS = LintSettings()

@@ -1,0 +1,432 @@
+"""Change requests: open, edit, submit, review, comment, close, reopen, update from main, merge.
+
+Each service is one transaction: lock the rows it changes, check the state and the actor's role,
+change, and write an audit event.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from specs_app.models import (
+    ChangeRequest,
+    Comment,
+    ContentRow,
+    Membership,
+    Review,
+    Revision,
+    Role,
+    Spec,
+)
+from specs_app.services import content as content_services
+from specs_app.services.audit import audit_record
+from specs_app.services.errors import ServiceError
+from specs_app.services.merge import MergeResult, revision_overviews, three_way_merge
+from specs_app.services.revisions import (
+    revision_create_draft,
+    revision_publish,
+    revision_update_overviews,
+)
+from specs_app.services.snapshot import revision_snapshot, snapshot_write
+
+State = ChangeRequest.State
+Verdict = Review.Verdict
+
+
+def _require_role(user, spec: Spec, role: Role) -> Role:
+    membership = Membership.objects.filter(user=user, workspace_id=spec.workspace_id).first()
+    if membership is None or not membership.role_enum.at_least(role):
+        raise PermissionDenied(f"This needs the {role.label.lower()} role or higher.")
+    return membership.role_enum
+
+
+def _lock(change_request: ChangeRequest, *states: str) -> ChangeRequest:
+    locked = (
+        ChangeRequest.objects.select_for_update().select_related("spec").get(pk=change_request.pk)
+    )
+    if states and locked.state not in states:
+        raise ServiceError(
+            f"#{locked.number} is {locked.get_state_display().lower()}; "
+            f"this needs it to be {' or '.join(State(s).label.lower() for s in states)}."
+        )
+    return locked
+
+
+def _audit(cr: ChangeRequest, actor, verb: str, **details) -> None:
+    audit_record(spec=cr.spec, actor=actor, verb=verb, target=f"#{cr.number}", **details)
+
+
+def change_request_open(
+    *, spec: Spec, author, title: str, description: str = "", working: Revision | None = None
+) -> ChangeRequest:
+    """Open a request on a fork of the head, or around `working`, a draft made on the head."""
+    _require_role(author, spec, Role.EDITOR)
+    with transaction.atomic():
+        spec = Spec.objects.select_for_update().get(pk=spec.pk)
+        last = spec.change_requests.aggregate(n=Max("number"))["n"] or 0
+        if working is None:
+            working = revision_create_draft(spec=spec, author=author, message=title)
+        elif working.is_published or working.parent_id != spec.head_id:
+            raise ServiceError("A change request's draft must be a draft made on the head.")
+        cr = ChangeRequest.objects.create(
+            spec=spec,
+            number=last + 1,
+            title=title,
+            description=description,
+            author=author,
+            base=spec.head,
+            working=working,
+        )
+        _audit(cr, author, "change_request.opened", title=title)
+    return cr
+
+
+# Content edits: through the content services, on the request's draft, making approvals stale.
+
+
+def _edit(cr: ChangeRequest, actor, verb: str, action, target: str):
+    _require_role(actor, cr.spec, Role.EDITOR)
+    with transaction.atomic():
+        locked = _lock(cr, State.DRAFT, State.IN_REVIEW)
+        result = action(locked)
+        locked.content_version += 1
+        locked.save(update_fields=["content_version", "updated_at"])
+        _audit(locked, actor, verb, item=target)
+    cr.content_version = locked.content_version
+    return result
+
+
+def change_request_add(
+    *, change_request: ChangeRequest, actor, model: type[ContentRow], parent=None, **values
+) -> ContentRow:
+    def add(cr):
+        return content_services.content_create(
+            revision=cr.working, model=model, parent=parent, **values
+        )
+
+    return _edit(change_request, actor, f"{model.__name__.lower()}.added", add, _name(values))
+
+
+def change_request_update(
+    *, change_request: ChangeRequest, actor, row: ContentRow, expected_version: int, **values
+) -> ContentRow:
+    _require_in_draft(change_request, row)
+
+    def update(cr):
+        return content_services.content_update(row=row, expected_version=expected_version, **values)
+
+    verb = f"{type(row).__name__.lower()}.changed"
+    return _edit(change_request, actor, verb, update, str(row))
+
+
+def change_request_delete(
+    *, change_request: ChangeRequest, actor, row: ContentRow, expected_version: int | None = None
+) -> None:
+    _require_in_draft(change_request, row)
+
+    def delete(cr):
+        content_services.content_delete(row=row, expected_version=expected_version)
+
+    _edit(change_request, actor, f"{type(row).__name__.lower()}.deleted", delete, str(row))
+
+
+def change_request_update_overviews(
+    *, change_request: ChangeRequest, actor, api_overview=None, schema_overview=None
+) -> Revision:
+    def update(cr):
+        return revision_update_overviews(
+            revision=cr.working, api_overview=api_overview, schema_overview=schema_overview
+        )
+
+    return _edit(change_request, actor, "overview.changed", update, "overview")
+
+
+def _require_in_draft(cr: ChangeRequest, row: ContentRow) -> None:
+    if row.revision_id != cr.working_id:
+        raise ServiceError("That item is not part of this change request's draft.")
+
+
+def _name(values: dict) -> str:
+    return str(values.get("name") or values.get("text") or values.get("path") or "")
+
+
+# Transitions.
+
+
+def change_request_submit(*, change_request: ChangeRequest, actor) -> ChangeRequest:
+    _require_role(actor, change_request.spec, Role.EDITOR)
+    with transaction.atomic():
+        cr = _lock(change_request, State.DRAFT)
+        cr.state = State.IN_REVIEW
+        cr.save(update_fields=["state", "updated_at"])
+        _audit(cr, actor, "change_request.submitted")
+    return cr
+
+
+def change_request_review(
+    *, change_request: ChangeRequest, reviewer, verdict: str, body: str = ""
+) -> Review:
+    _require_role(reviewer, change_request.spec, Role.REVIEWER)
+    with transaction.atomic():
+        cr = _lock(change_request, State.IN_REVIEW)
+        if verdict == Verdict.APPROVE and cr.author_id == reviewer.pk:
+            raise ServiceError("Authors cannot approve their own change request.")
+        if verdict == Verdict.REQUEST_CHANGES and not body.strip():
+            raise ServiceError("Say what needs to change when requesting changes.")
+        review = Review.objects.create(
+            change_request=cr,
+            reviewer=reviewer,
+            verdict=verdict,
+            body=body.strip(),
+            content_version=cr.content_version,
+        )
+        _audit(cr, reviewer, f"review.{verdict}")
+    return review
+
+
+def change_request_comment(
+    *, change_request: ChangeRequest, author, body: str, anchor_kind: str = "", anchor_uid=None
+) -> Comment:
+    _require_role(author, change_request.spec, Role.EDITOR)
+    if not body.strip():
+        raise ServiceError("A comment cannot be empty.")
+    with transaction.atomic():
+        cr = _lock(change_request)
+        if cr.state == State.MERGED:
+            raise ServiceError(f"#{cr.number} is merged; comments are closed.")
+        comment = Comment.objects.create(
+            change_request=cr,
+            author=author,
+            body=body.strip(),
+            anchor_kind=anchor_kind,
+            anchor_uid=anchor_uid,
+        )
+        _audit(cr, author, "comment.added", comment=comment.pk, anchor=str(anchor_uid or ""))
+    return comment
+
+
+def comment_resolve(*, comment: Comment, actor, resolved: bool = True) -> Comment:
+    cr = comment.change_request
+    role = _require_role(actor, cr.spec, Role.EDITOR)
+    if actor.pk not in (comment.author_id, cr.author_id) and not role.at_least(Role.REVIEWER):
+        raise PermissionDenied("Only the comment's author, the request's author or a reviewer.")
+    with transaction.atomic():
+        _lock(cr, State.DRAFT, State.IN_REVIEW)
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        locked.resolved = resolved
+        locked.resolved_by = actor if resolved else None
+        locked.save(update_fields=["resolved", "resolved_by"])
+        verb = "comment.resolved" if resolved else "comment.reopened"
+        _audit(cr, actor, verb, comment=locked.pk)
+    return locked
+
+
+def change_request_close(*, change_request: ChangeRequest, actor) -> ChangeRequest:
+    _require_role(actor, change_request.spec, Role.EDITOR)
+    with transaction.atomic():
+        cr = _lock(change_request, State.DRAFT, State.IN_REVIEW)
+        cr.state = State.CLOSED
+        cr.closed_at = timezone.now()
+        cr.save(update_fields=["state", "closed_at", "updated_at"])
+        _audit(cr, actor, "change_request.closed")
+    return cr
+
+
+def change_request_reopen(*, change_request: ChangeRequest, actor) -> ChangeRequest:
+    _require_role(actor, change_request.spec, Role.EDITOR)
+    with transaction.atomic():
+        cr = _lock(change_request, State.CLOSED)
+        cr.state = State.DRAFT
+        cr.closed_at = None
+        cr.save(update_fields=["state", "closed_at", "updated_at"])
+        _audit(cr, actor, "change_request.reopened")
+    return cr
+
+
+# Review status and merge.
+
+
+@dataclass
+class ReviewState:
+    reviewer: object
+    review: Review
+    stale: bool
+
+
+@dataclass
+class MergeStatus:
+    required_approvals: int
+    approvals: list[ReviewState] = field(default_factory=list)
+    stale_approvals: list[ReviewState] = field(default_factory=list)
+    changes_requested: list[ReviewState] = field(default_factory=list)
+    lint_errors: int = 0
+    unresolved_comments: int = 0
+    conflicts: int = 0
+    state_ok: bool = True
+
+    @property
+    def missing(self) -> list[str]:
+        reasons = []
+        if not self.state_ok:
+            reasons.append("The request must be submitted for review.")
+        short = self.required_approvals - len(self.approvals)
+        if short > 0:
+            reasons.append(f"{short} more approval{'s' if short > 1 else ''} needed.")
+        for state in self.changes_requested:
+            reasons.append(f"{state.reviewer} requested changes.")
+        if self.lint_errors:
+            reasons.append(f"{self.lint_errors} lint error{'s' if self.lint_errors > 1 else ''}.")
+        if self.unresolved_comments:
+            reasons.append(f"{self.unresolved_comments} unresolved comment(s).")
+        if self.conflicts:
+            reasons.append(f"{self.conflicts} conflict(s) with main: update from main.")
+        return reasons
+
+    @property
+    def can_merge(self) -> bool:
+        return not self.missing
+
+
+def latest_reviews(cr: ChangeRequest) -> list[ReviewState]:
+    """Each reviewer's latest approve or request-changes verdict (comments don't change it)."""
+    latest: dict[int, Review] = {}
+    for review in cr.reviews.select_related("reviewer").order_by("created_at", "id"):
+        if review.verdict != Verdict.COMMENT:
+            latest[review.reviewer_id] = review
+    return [
+        ReviewState(r.reviewer, r, stale=r.content_version != cr.content_version)
+        for r in latest.values()
+    ]
+
+
+def merge_status(change_request: ChangeRequest) -> MergeStatus:
+    cr, spec = change_request, change_request.spec
+    status = MergeStatus(required_approvals=spec.required_approvals)
+    status.state_ok = cr.state == State.IN_REVIEW
+    for state in latest_reviews(cr):
+        if state.review.verdict == Verdict.REQUEST_CHANGES:
+            status.changes_requested.append(state)
+        elif state.stale:
+            status.stale_approvals.append(state)
+        else:
+            status.approvals.append(state)
+    if spec.lint_gate:
+        status.lint_errors = _lint_error_count(cr.working)
+    if spec.require_resolved_conversations:
+        status.unresolved_comments = cr.comments.filter(resolved=False).count()
+    if spec.head_id != cr.base_id:
+        status.conflicts = len(change_request_preview_merge(change_request=cr).conflicts)
+    return status
+
+
+def _lint_error_count(revision: Revision) -> int:
+    from specs_app.services.lint import lint_revision
+
+    return sum(1 for finding in lint_revision(revision) if finding.severity == "error")
+
+
+def change_request_preview_merge(
+    *, change_request: ChangeRequest, resolutions: dict[str, str] | None = None
+) -> MergeResult:
+    cr = change_request
+    head_id = Spec.objects.values_list("head_id", flat=True).get(pk=cr.spec_id)
+    head = Revision.objects.get(pk=head_id) if head_id else None
+    base = cr.base
+    return three_way_merge(
+        base=revision_snapshot(revision=base) if base else {},
+        head=revision_snapshot(revision=head) if head else {},
+        draft=revision_snapshot(revision=cr.working),
+        base_overviews=revision_overviews(base) if base else {},
+        head_overviews=revision_overviews(head) if head else {},
+        draft_overviews=revision_overviews(cr.working),
+        resolutions=resolutions,
+    )
+
+
+def _write_merged(spec: Spec, result: MergeResult, author, message: str) -> Revision:
+    revision = Revision.objects.create(
+        spec=spec, parent=spec.head, author=author, message=message, **result.overviews
+    )
+    snapshot_write(snapshot=result.snapshot, revision=revision)
+    return revision
+
+
+def change_request_update_from_head(
+    *, change_request: ChangeRequest, actor, resolutions: dict[str, str] | None = None
+) -> MergeResult:
+    """Rebase the draft on the current head. With conflicts left unsettled, nothing changes."""
+    _require_role(actor, change_request.spec, Role.EDITOR)
+    with transaction.atomic():
+        cr = _lock(change_request, State.DRAFT, State.IN_REVIEW)
+        spec = Spec.objects.select_for_update().get(pk=cr.spec_id)
+        cr.spec = spec
+        if spec.head_id == cr.base_id:
+            return MergeResult({}, {})
+        result = change_request_preview_merge(change_request=cr, resolutions=resolutions)
+        if not result.clean:
+            return result
+        previous = cr.working_id
+        cr.working = _write_merged(spec, result, cr.author, cr.title)
+        cr.base = spec.head
+        cr.content_version += 1
+        cr.save(update_fields=["working", "base", "content_version", "updated_at"])
+        _audit(
+            cr,
+            actor,
+            "change_request.updated_from_main",
+            previous_draft=previous,
+            resolved={c.id: resolutions[c.id] for c in result.resolved},
+        )
+    change_request.refresh_from_db()
+    return result
+
+
+def change_request_merge(*, change_request: ChangeRequest, actor) -> Revision:
+    _require_role(actor, change_request.spec, Role.EDITOR)
+    with transaction.atomic():
+        spec = Spec.objects.select_for_update().get(pk=change_request.spec_id)
+        cr = _lock(change_request, State.IN_REVIEW)
+        cr.spec = spec
+        status = merge_status(cr)
+        if not status.can_merge:
+            raise ServiceError("Cannot merge yet: " + " ".join(status.missing))
+        if spec.head_id == cr.base_id:
+            merged = revision_publish(revision=cr.working, message=cr.title)
+        else:
+            result = change_request_preview_merge(change_request=cr)
+            merged = revision_publish(
+                revision=_write_merged(spec, result, cr.author, cr.title), message=cr.title
+            )
+        cr.state = State.MERGED
+        cr.merged_revision = merged
+        cr.merged_by = actor
+        cr.merged_at = timezone.now()
+        cr.save(update_fields=["state", "merged_revision", "merged_by", "merged_at", "updated_at"])
+        _audit(cr, actor, "change_request.merged", revision=merged.number)
+    change_request.refresh_from_db()
+    return merged
+
+
+def change_requests_awaiting_review(*, user):
+    """Requests in review that `user` may review and has not reviewed in their current state."""
+    from django.db.models import Exists, F, OuterRef
+
+    reviewed_now = Review.objects.filter(
+        change_request=OuterRef("pk"),
+        reviewer=user,
+        content_version=F("change_request__content_version"),
+    )
+    return (
+        ChangeRequest.objects.filter(
+            state=State.IN_REVIEW,
+            spec__workspace__memberships__user=user,
+            spec__workspace__memberships__role__in=[Role.REVIEWER, Role.ADMIN],
+        )
+        .exclude(author=user)
+        .exclude(Exists(reviewed_now))
+        .select_related("spec__workspace", "author")
+        .order_by("created_at")
+    )

@@ -1,0 +1,251 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from specs_app.access import get_change_request_for_user, get_spec_for_user
+from specs_app.forms.review import ChangeRequestForm, CommentForm, ReviewForm
+from specs_app.models import AuditEvent, Comment, DataModel, Endpoint, Role
+from specs_app.services import review as services
+from specs_app.services.diff import group_by_item, markdown_diff, revision_diff
+from specs_app.services.errors import ServiceError
+from specs_app.services.render import markdown_to_safe_html
+
+
+def _cr_url(cr) -> str:
+    from django.urls import reverse
+
+    spec = cr.spec
+    return reverse("specs_app:change_request", args=[spec.workspace.slug, spec.slug, cr.number])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_request_new(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
+    spec_obj, membership = get_spec_for_user(request.user, ws, spec, Role.EDITOR)
+    form = ChangeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cr = services.change_request_open(spec=spec_obj, author=request.user, **form.cleaned_data)
+        return redirect(_cr_url(cr))
+    context = {"workspace": spec_obj.workspace, "spec": spec_obj, "form": form}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "specs_app/review/new.html", context, status=status)
+
+
+def _label_groups(groups: list[dict], cr) -> None:
+    """Name the groups whose own row did not change (only a child did)."""
+    missing = [g["uid"] for g in groups if "title" not in g]
+    for model, kind in ((Endpoint, "endpoint"), (DataModel, "model")):
+        for uid, name in model.objects.filter(revision=cr.working, uid__in=missing).values_list(
+            "uid", "name"
+        ):
+            group = next(g for g in groups if g["uid"] == uid)
+            group.update(title=name, kind=kind)
+
+
+@login_required
+@require_GET
+def change_request_detail(request: HttpRequest, ws: str, spec: str, number: int) -> HttpResponse:
+    cr, membership = get_change_request_for_user(request.user, ws, spec, number)
+    tab = request.GET.get("tab", "conversation")
+    context = {
+        "workspace": cr.spec.workspace,
+        "spec": cr.spec,
+        "membership": membership,
+        "cr": cr,
+        "tab": tab,
+        "status": services.merge_status(cr),
+        "reviews": services.latest_reviews(cr),
+        "can_edit": membership.role_enum.at_least(Role.EDITOR),
+        "can_review": membership.role_enum.at_least(Role.REVIEWER)
+        and cr.author_id != request.user.pk,
+        "comment_form": CommentForm(),
+        "review_form": ReviewForm(),
+    }
+    context.update(_tab_context(tab, cr, request))
+    return render(request, "specs_app/review/detail.html", context)
+
+
+def _tab_context(tab: str, cr, request: HttpRequest) -> dict:
+    base = cr.base
+    if tab == "changes":
+        groups = group_by_item(revision_diff(old=base, new=cr.working)) if base else []
+        _label_groups(groups, cr)
+        files = markdown_diff(old=base, new=cr.working) if base else []
+        return {"groups": groups, "files": files, "split": request.GET.get("diff") == "split"}
+    if tab == "checks":
+        return _checks_context(cr)
+    return {"timeline": _timeline(cr)}
+
+
+def _checks_context(cr) -> dict:
+    from specs_app.services.lint import lint_revision
+
+    findings = lint_revision(cr.working)
+    before = {_finding_key(f) for f in lint_revision(cr.base)} if cr.base else set()
+    after = {_finding_key(f) for f in findings}
+    return {
+        "findings": findings,
+        "new_findings": len(after - before),
+        "fixed_findings": len(before - after),
+    }
+
+
+def _finding_key(finding) -> tuple:
+    return (finding.rule, str(finding.item_uid), finding.message)
+
+
+def _timeline(cr) -> list[dict]:
+    comments = {c.pk: c for c in cr.comments.select_related("author", "resolved_by")}
+    reviews = {r.created_at: r for r in cr.reviews.all()}
+    events = AuditEvent.objects.filter(spec=cr.spec, target=f"#{cr.number}").select_related("actor")
+    timeline = []
+    for event in events.order_by("created_at", "id"):
+        entry = {"event": event}
+        if event.verb == "comment.added":
+            comment = comments.get(event.details.get("comment"))
+            entry["comment"] = comment
+            entry["html"] = markdown_to_safe_html(comment.body) if comment else ""
+        elif event.verb.startswith("review."):
+            entry["review"] = _review_near(reviews, event)
+        timeline.append(entry)
+    return timeline
+
+
+def _review_near(reviews: dict, event):
+    """The review an audit event records (written in the same transaction, same actor)."""
+    candidates = [r for r in reviews.values() if r.reviewer_id == event.actor_id]
+    return min(
+        candidates,
+        key=lambda r: abs((r.created_at - event.created_at).total_seconds()),
+        default=None,
+    )
+
+
+def _act(request: HttpRequest, ws: str, spec: str, number: int, action, role=Role.EDITOR):
+    cr, _ = get_change_request_for_user(request.user, ws, spec, number, role)
+    try:
+        note = action(cr)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        if note:
+            messages.success(request, note)
+    return redirect(_cr_url(cr))
+
+
+@login_required
+@require_POST
+def change_request_submit(request, ws, spec, number):
+    def submit(cr):
+        services.change_request_submit(change_request=cr, actor=request.user)
+        return "Submitted for review."
+
+    return _act(request, ws, spec, number, submit)
+
+
+@login_required
+@require_POST
+def change_request_review(request, ws, spec, number):
+    form = ReviewForm(request.POST)
+
+    def review(cr):
+        if not form.is_valid():
+            raise ServiceError("Pick Approve or Request changes.")
+        services.change_request_review(
+            change_request=cr, reviewer=request.user, **form.cleaned_data
+        )
+        return "Review recorded."
+
+    return _act(request, ws, spec, number, review, Role.REVIEWER)
+
+
+@login_required
+@require_POST
+def change_request_comment(request, ws, spec, number):
+    form = CommentForm(request.POST)
+
+    def comment(cr):
+        if not form.is_valid():
+            raise ServiceError("A comment needs some text.")
+        services.change_request_comment(change_request=cr, author=request.user, **form.cleaned_data)
+        return "Comment added."
+
+    return _act(request, ws, spec, number, comment)
+
+
+@login_required
+@require_POST
+def comment_resolve(request, ws, spec, number, comment_id):
+    def resolve(cr):
+        comment = get_object_or_404(Comment, pk=comment_id, change_request=cr)
+        comment.change_request = cr
+        services.comment_resolve(
+            comment=comment, actor=request.user, resolved=request.POST.get("resolved") != "0"
+        )
+        return None
+
+    return _act(request, ws, spec, number, resolve)
+
+
+@login_required
+@require_POST
+def change_request_close(request, ws, spec, number):
+    def close(cr):
+        services.change_request_close(change_request=cr, actor=request.user)
+        return "Closed."
+
+    return _act(request, ws, spec, number, close)
+
+
+@login_required
+@require_POST
+def change_request_reopen(request, ws, spec, number):
+    def reopen(cr):
+        services.change_request_reopen(change_request=cr, actor=request.user)
+        return "Reopened."
+
+    return _act(request, ws, spec, number, reopen)
+
+
+@login_required
+@require_POST
+def change_request_merge(request, ws, spec, number):
+    def merge(cr):
+        revision = services.change_request_merge(change_request=cr, actor=request.user)
+        return f"Merged as {revision.label}."
+
+    return _act(request, ws, spec, number, merge)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_request_update(request, ws, spec, number):
+    cr, membership = get_change_request_for_user(request.user, ws, spec, number, Role.EDITOR)
+    if request.method == "POST":
+        resolutions = {
+            key.removeprefix("resolve:"): value
+            for key, value in request.POST.items()
+            if key.startswith("resolve:")
+        }
+        try:
+            result = services.change_request_update_from_head(
+                change_request=cr, actor=request.user, resolutions=resolutions
+            )
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+            return redirect(_cr_url(cr))
+        if result.clean:
+            messages.success(request, "Updated from main.")
+            return redirect(_cr_url(cr))
+        messages.error(request, "Choose a side for every conflict.")
+    preview = services.change_request_preview_merge(change_request=cr)
+    context = {
+        "workspace": cr.spec.workspace,
+        "spec": cr.spec,
+        "cr": cr,
+        "conflicts": preview.conflicts,
+        "up_to_date": cr.base_id == cr.spec.head_id,
+    }
+    return render(request, "specs_app/review/update.html", context)
