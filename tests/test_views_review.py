@@ -197,3 +197,12 @@ def test_change_request_page_queries_do_not_grow_with_spec_size(
             assert client.get(_url(cr), {"tab": "changes"}).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_spec_page_lists_open_requests_and_offers_a_new_one(client_for, editor, viewer, cr):
+    url = reverse("specs_app:spec_detail", args=["acme", cr.spec.slug])
+    page = client_for(editor).get(url).content.decode()
+    assert f"#{cr.number} Tighten ownership" in page and "New change request" in page
+    assert "New change request" not in client_for(viewer).get(url).content.decode()
+    services.change_request_close(change_request=cr, actor=editor)
+    assert "Tighten ownership" not in client_for(editor).get(url).content.decode()

@@ -11,7 +11,9 @@ from specs_app.access import (
 )
 from specs_app.models import (
     BodyField,
+    ChangeRequest,
     Parameter,
+    Role,
 )
 from specs_app.services.lint import (
     lint_content,
@@ -49,6 +51,14 @@ def spec_list(request: HttpRequest, ws: str) -> HttpResponse:
 @require_GET
 def spec_detail(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
     context = revision_page_context(request, ws, spec)
+    context["open_requests"] = (
+        context["spec"]
+        .change_requests.filter(
+            state__in=[ChangeRequest.State.DRAFT, ChangeRequest.State.IN_REVIEW]
+        )
+        .select_related("author")
+    )
+    context["can_edit"] = context["membership"].role_enum.at_least(Role.EDITOR)
     revision = context["revision"]
     if revision is None:
         return render(request, "specs_app/browse/spec_detail.html", context)
