@@ -1,0 +1,75 @@
+"""The review loop in real Chromium: open, submit, request changes, approve, merge, and a
+conflict between two requests resolved on the Update from main page. Content edits go through
+the services until the editors (next issue) exist."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from specs_app.models import ChangeRequest, Endpoint
+from tests.review_helpers import approve_and_merge, edit_endpoint, open_request, ready_spec
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _log_in(page: Page, live_server, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("pw")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_test_id("current-user")).to_have_text(username)
+
+
+def test_open_review_and_merge_in_the_browser(page: Page, live_server, spec, editor, reviewer):
+    ready_spec(spec)
+    spec_url = live_server.url + reverse("specs_app:spec_detail", args=["acme", spec.slug])
+    _log_in(page, live_server, "edgar")
+    page.goto(spec_url)
+    page.get_by_role("link", name="New change request").click()
+    page.get_by_label("Title").fill("Clarify ownership")
+    page.get_by_role("button", name="Open change request").click()
+    expect(page.get_by_test_id("cr-state")).to_have_text("Draft")
+    cr = ChangeRequest.objects.get()
+    name = Endpoint.objects.filter(revision=cr.working).first().name
+    edit_endpoint(cr, editor, name, user_ownership="Only rows of the caller")
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_test_id("cr-state")).to_have_text("In review")
+    expect(page.get_by_role("button", name="Merge")).to_be_disabled()
+
+    _log_in(page, live_server, "rita")
+    page.get_by_role("link", name=f"{spec.title} #1: Clarify ownership").click()
+    page.get_by_role("link", name="Changes").click()
+    expect(page.get_by_test_id("diff-item")).to_contain_text("Only rows of the caller")
+    page.get_by_role("link", name="Conversation").click()
+    page.get_by_label("Review").fill("Looks right")
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_test_id("reviews")).to_contain_text("rita: Approve")
+
+    _log_in(page, live_server, "edgar")
+    page.goto(live_server.url + reverse("specs_app:change_request", args=["acme", spec.slug, 1]))
+    page.get_by_role("button", name="Merge").click()
+    expect(page.get_by_text("Merged as r2.")).to_be_visible()
+    page.goto(live_server.url + reverse("specs_app:history", args=["acme", spec.slug]))
+    expect(page.get_by_test_id("history")).to_contain_text("#1 Clarify ownership")
+
+
+def test_conflict_resolved_on_the_update_page(page: Page, live_server, spec, editor, reviewer):
+    ready_spec(spec)
+    first, second = open_request(spec, editor, "First"), open_request(spec, editor, "Second")
+    name = Endpoint.objects.filter(revision=first.working).first().name
+    edit_endpoint(first, editor, name, user_ownership="First wording")
+    edit_endpoint(second, editor, name, user_ownership="Second wording")
+    approve_and_merge(first, author=editor, reviewer=reviewer)
+
+    _log_in(page, live_server, "edgar")
+    page.goto(live_server.url + reverse("specs_app:change_request", args=["acme", spec.slug, 2]))
+    page.get_by_role("link", name="Update from main").click()
+    expect(page.get_by_test_id("conflict")).to_have_count(1)
+    page.get_by_label("Keep this request's: Second wording").check()
+    page.get_by_role("button", name="Update from main").click()
+    expect(page.get_by_text("Updated from main.")).to_be_visible()
+    second.refresh_from_db()
+    assert Endpoint.objects.get(revision=second.working, name=name).user_ownership == (
+        "Second wording"
+    )
