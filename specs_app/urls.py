@@ -1,6 +1,6 @@
 from django.urls import path
 
-from specs_app.views import browse, history, imports, markdown, members, review
+from specs_app.views import browse, editor, history, imports, markdown, members, review
 from specs_app.views import lint as lint_views
 
 app_name = "specs_app"
@@ -32,6 +32,56 @@ urlpatterns = [
     path("w/<slug:ws>/activity/", history.workspace_activity, name="activity"),
     path("w/<slug:ws>/s/<slug:spec>/history/", history.spec_history, name="history"),
     path("w/<slug:ws>/s/<slug:spec>/compare/", history.spec_compare, name="compare"),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/edit/",
+        editor.editor_home,
+        name="editor_home",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/edit/overview/",
+        editor.overview_save,
+        name="editor_overview",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/edit/rows/<str:kind>/add/<str:parent_kind>/<uuid:parent_uid>/",
+        editor.row_add,
+        name="editor_row_add",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/edit/rows/<str:kind>/<uuid:uid>/",
+        editor.row_save,
+        name="editor_row_save",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/edit/rows/<str:kind>/<uuid:uid>/delete/",
+        editor.row_delete,
+        name="editor_row_delete",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/edit/rows/<str:kind>/<uuid:uid>/move/",
+        editor.row_move,
+        name="editor_row_move",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/edit/<str:kind>/add/",
+        editor.item_add,
+        name="editor_item_add",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/edit/<str:kind>/<uuid:uid>/",
+        editor.editor_item,
+        name="editor_item",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/edit/<str:kind>/<uuid:uid>/save/",
+        editor.item_save,
+        name="editor_item_save",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/edit/<str:kind>/<uuid:uid>/<str:action>/",
+        editor.item_action,
+        name="editor_item_action",
+    ),
     path(
         "w/<slug:ws>/s/<slug:spec>/changes/new/",
         review.change_request_new,

@@ -144,6 +144,69 @@ def change_request_update_overviews(
     return _edit(change_request, actor, "overview.changed", update, "overview")
 
 
+def change_request_move(
+    *, change_request: ChangeRequest, actor, row: ContentRow, direction: int
+) -> None:
+    """Swap a row with its previous (-1) or next (+1) sibling."""
+    _require_in_draft(change_request, row)
+
+    def move(cr):
+        model = type(row)
+        siblings = model.objects.filter(revision=cr.working)
+        if model.parent_field:
+            parent_id = getattr(row, f"{model.parent_field}_id")
+            siblings = siblings.filter(**{f"{model.parent_field}_id": parent_id})
+        ordered = list(siblings.select_for_update().order_by("position", "id"))
+        index = next(i for i, r in enumerate(ordered) if r.pk == row.pk)
+        other = index + direction
+        if not 0 <= other < len(ordered):
+            return
+        ordered[index], ordered[other] = ordered[other], ordered[index]
+        for position, sibling in enumerate(ordered):
+            if sibling.position != position:
+                model.objects.filter(pk=sibling.pk).update(position=position)
+
+    _edit(change_request, actor, f"{type(row).__name__.lower()}.moved", move, str(row))
+
+
+def change_request_duplicate(*, change_request: ChangeRequest, actor, row: ContentRow):
+    """Copy an endpoint or model with all its children, under a new name and path."""
+    _require_in_draft(change_request, row)
+
+    def duplicate(cr):
+        return _copy_item(cr.working, row)
+
+    return _edit(
+        change_request, actor, f"{type(row).__name__.lower()}.duplicated", duplicate, str(row)
+    )
+
+
+def _copy_item(revision: Revision, row: ContentRow) -> ContentRow:
+    import uuid
+
+    from specs_app.models import ENDPOINT_CHILDREN, MODEL_CHILDREN, Endpoint
+
+    model = type(row)
+    children = ENDPOINT_CHILDREN if model is Endpoint else MODEL_CHILDREN
+    parent_field = children[0].parent_field
+    copies = {child: list(child.objects.filter(**{parent_field: row})) for child in children}
+    last = model.objects.filter(revision=revision).aggregate(n=Max("position"))["n"] or 0
+    row.pk, row.uid, row.version, row.position = None, uuid.uuid4(), 1, last + 1
+    row.name = f"{row.name} (copy)"
+    if model is Endpoint:
+        row.path = f"{row.path}-copy"
+    else:
+        row.table = f"{row.table}_copy"
+    row.full_clean()
+    row.save()
+    for child, rows in copies.items():
+        for copy in rows:
+            copy.pk, copy.uid, copy.version = None, uuid.uuid4(), 1
+            setattr(copy, parent_field, row)
+        child.objects.bulk_create(rows)
+    return row
+
+
 def _require_in_draft(cr: ChangeRequest, row: ContentRow) -> None:
     if row.revision_id != cr.working_id:
         raise ServiceError("That item is not part of this change request's draft.")

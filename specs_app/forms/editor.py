@@ -1,0 +1,99 @@
+"""Forms of the endpoint and model editors. Each carries the version of the row it was built
+from, so that saving over someone else's newer save is refused."""
+
+from http import HTTPStatus
+
+from django import forms
+
+from specs_app import models as m
+
+STATUS_CHOICES = [(s.value, f"{s.value} {s.phrase}") for s in HTTPStatus if s.value >= 200]
+
+
+class VersionedForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        for field in self.fields.values():
+            # Inputs sit in table cells outside their <form>; this ties them to it, with or
+            # without JavaScript.
+            field.widget.attrs["form"] = f"form-{self.prefix}"
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", "form-check-input")
+            elif not isinstance(field.widget, forms.HiddenInput):
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs.setdefault("class", f"{css} form-control-sm")
+
+
+def _form(model, fields: list[str], widgets: dict | None = None) -> type[VersionedForm]:
+    meta = type("Meta", (), {"model": model, "fields": fields, "widgets": widgets or {}})
+    return type(f"{model.__name__}Form", (VersionedForm,), {"Meta": meta})
+
+
+_STATUS_INPUT = forms.NumberInput(attrs={"list": "http-statuses", "min": 100, "max": 999})
+
+#: The rows of each list an editor edits: kind in the URL → (model, form).
+ROW_FORMS: dict[str, tuple[type[m.ContentRow], type[VersionedForm]]] = {
+    "parameter": (
+        m.Parameter,
+        _form(m.Parameter, ["location", "name", "type", "required", "constraints", "description"]),
+    ),
+    "bodyfield": (
+        m.BodyField,
+        _form(m.BodyField, ["part", "name", "type", "required", "constraints", "description"]),
+    ),
+    "errorcase": (
+        m.ErrorCase,
+        _form(m.ErrorCase, ["status_code", "description"], {"status_code": _STATUS_INPUT}),
+    ),
+    "businessrule": (m.BusinessRule, _form(m.BusinessRule, ["text"])),
+    "testcase": (m.TestCase, _form(m.TestCase, ["text", "verified"])),
+    "field": (
+        m.Field,
+        _form(
+            m.Field,
+            [
+                "name",
+                "type",
+                "primary_key",
+                "auto",
+                "references",
+                "nullable",
+                "unique",
+                "default",
+                "other_constraints",
+                "description",
+            ],
+        ),
+    ),
+    "relationship": (
+        m.Relationship,
+        _form(
+            m.Relationship,
+            ["kind", "target", "fk_field", "target_column", "on_delete", "through_table"],
+        ),
+    ),
+    "index": (m.Index, _form(m.Index, ["name", "columns", "unique", "purpose"])),
+    "modelconstraint": (m.ModelConstraint, _form(m.ModelConstraint, ["text"])),
+    "migrationnote": (m.MigrationNote, _form(m.MigrationNote, ["text"])),
+}
+
+EndpointForm = _form(
+    m.Endpoint,
+    ["name", "method", "path", "authentication", "user_ownership", "success_status"],
+    {"success_status": _STATUS_INPUT},
+)
+DataModelForm = _form(m.DataModel, ["name", "table", "ownership"])
+ITEM_FORMS = {"endpoint": (m.Endpoint, EndpointForm), "model": (m.DataModel, DataModelForm)}
+
+
+class OverviewForm(forms.Form):
+    api_overview = forms.CharField(
+        label="REST endpoints overview", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    schema_overview = forms.CharField(
+        label="Database schema overview", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )

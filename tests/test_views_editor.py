@@ -1,0 +1,236 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from specs_app.models import BusinessRule, DataModel, Endpoint, ErrorCase, Parameter
+from specs_app.services import review as services
+from specs_app.services.markdown import revision_export
+from tests.factories import published_spec
+from tests.review_helpers import open_request, ready_spec
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cr(spec, editor):
+    return open_request(ready_spec(spec), editor, "Edit things")
+
+
+def _url(cr, name, *extra) -> str:
+    return reverse(f"specs_app:{name}", args=["acme", cr.spec.slug, cr.number, *extra])
+
+
+def _endpoint(cr) -> Endpoint:
+    return Endpoint.objects.filter(revision=cr.working).order_by("position").first()
+
+
+def _item_data(endpoint: Endpoint, **changes) -> dict:
+    data = {
+        "name": endpoint.name,
+        "method": endpoint.method,
+        "path": endpoint.path,
+        "authentication": endpoint.authentication,
+        "user_ownership": endpoint.user_ownership,
+        "success_status": endpoint.success_status,
+        "version": endpoint.version,
+        **changes,
+    }
+    return {f"item-{k}": v for k, v in data.items()}
+
+
+def test_editor_pages_work_for_editor(client_for, editor, cr):
+    client = client_for(editor)
+    endpoint = _endpoint(cr)
+    model = DataModel.objects.filter(revision=cr.working).first()
+    assert client.get(_url(cr, "editor_home")).status_code == 200
+    page = client.get(_url(cr, "editor_item", "endpoint", endpoint.uid)).content.decode()
+    assert endpoint.path in page and "Markdown preview" in page
+    assert f"## {endpoint.name}" in page  # raw preview of the section
+    assert client.get(_url(cr, "editor_item", "model", model.uid)).status_code == 200
+
+
+def test_editor_requires_editor_role_and_membership(client_for, viewer, outsider, cr):
+    endpoint = _endpoint(cr)
+    url = _url(cr, "editor_item", "endpoint", endpoint.uid)
+    assert client_for(viewer).get(url).status_code == 403
+    save = _url(cr, "editor_item_save", "endpoint", endpoint.uid)
+    assert client_for(viewer).post(save, _item_data(endpoint, name="X")).status_code == 403
+    assert client_for(outsider).get(url).status_code == 404
+    assert client_for(outsider).post(save, _item_data(endpoint, name="X")).status_code == 404
+    assert _endpoint(cr).name == endpoint.name
+
+
+def test_wrong_methods_are_refused(client_for, editor, cr):
+    endpoint = _endpoint(cr)
+    client = client_for(editor)
+    assert client.post(_url(cr, "editor_item", "endpoint", endpoint.uid)).status_code == 405
+    assert client.get(_url(cr, "editor_item_save", "endpoint", endpoint.uid)).status_code == 405
+
+
+def test_save_endpoint_without_js_redirects(client_for, editor, cr):
+    endpoint = _endpoint(cr)
+    response = client_for(editor).post(
+        _url(cr, "editor_item_save", "endpoint", endpoint.uid), _item_data(endpoint, name="Renamed")
+    )
+    assert response.status_code == 302
+    assert _endpoint(cr).name == "Renamed" and _endpoint(cr).version == endpoint.version + 1
+
+
+def test_validation_errors_are_shown_inline_and_nothing_is_saved(client_for, editor, cr):
+    endpoint = _endpoint(cr)
+    response = client_for(editor).post(
+        _url(cr, "editor_item_save", "endpoint", endpoint.uid),
+        _item_data(endpoint, path="no-slash", success_status=99, name="Kept input"),
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Path must start with &quot;/&quot;" in body
+    assert "Status 99 is not an HTTP status code" in body
+    assert 'value="Kept input"' in body
+    assert _endpoint(cr).name == endpoint.name
+
+
+def test_stale_version_is_refused_with_current_values(client_for, editor, cr):
+    endpoint = _endpoint(cr)
+    client = client_for(editor)
+    url = _url(cr, "editor_item_save", "endpoint", endpoint.uid)
+    client.post(url, _item_data(endpoint, user_ownership="First save"))
+    response = client.post(url, _item_data(endpoint, user_ownership="Second save"))
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "changed by someone else" in body and "First save" in body
+    assert 'value="Second save"' in body  # the person's input is kept
+    assert _endpoint(cr).user_ownership == "First save"
+
+
+def test_rows_add_save_move_delete(client_for, editor, cr):
+    endpoint = _endpoint(cr)
+    client = client_for(editor)
+    add = _url(cr, "editor_row_add", "businessrule", "endpoint", endpoint.uid)
+    prefix = "new-businessrule-all"
+    client.post(add, {f"{prefix}-text": "Second rule text"})
+    rules = list(BusinessRule.objects.filter(endpoint=endpoint).order_by("position"))
+    assert [r.text for r in rules][-1] == "Second rule text"
+
+    first, last = rules[0], rules[-1]
+    client.post(_url(cr, "editor_row_move", "businessrule", last.uid), {"direction": "up"})
+    order = list(
+        BusinessRule.objects.filter(endpoint=endpoint)
+        .order_by("position")
+        .values_list("uid", flat=True)
+    )
+    assert order == [last.uid, first.uid]
+
+    row_prefix = f"businessrule-{first.uid.hex}"
+    client.post(
+        _url(cr, "editor_row_save", "businessrule", first.uid),
+        {f"{row_prefix}-text": "Reworded rule here", f"{row_prefix}-version": first.version},
+    )
+    assert BusinessRule.objects.get(pk=first.pk).text == "Reworded rule here"
+    client.post(_url(cr, "editor_row_delete", "businessrule", first.uid))
+    assert not BusinessRule.objects.filter(pk=first.pk).exists()
+
+
+def test_row_validation_error_keeps_input(client_for, editor, cr):
+    endpoint = _endpoint(cr)
+    add = _url(cr, "editor_row_add", "errorcase", "endpoint", endpoint.uid)
+    before = ErrorCase.objects.filter(endpoint=endpoint).count()
+    response = client_for(editor).post(
+        add, {"new-errorcase-all-status_code": "99", "new-errorcase-all-description": "Odd one"}
+    )
+    assert response.status_code == 400
+    assert "Status 99 is not an HTTP status code" in response.content.decode()
+    assert 'value="Odd one"' in response.content.decode()
+    assert ErrorCase.objects.filter(endpoint=endpoint).count() == before
+
+
+def test_htmx_request_gets_the_editor_body_only(client_for, editor, cr):
+    endpoint = _endpoint(cr)
+    add = _url(cr, "editor_row_add", "testcase", "endpoint", endpoint.uid)
+    response = client_for(editor).post(
+        add, {"new-testcase-all-text": "GET twice returns the same body"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<div id="editor-body"') and "<html" not in body
+    assert "GET twice returns the same body" in body  # in the row and in the preview
+
+
+def test_path_parameters_are_offered_from_the_path(client_for, editor, cr):
+    endpoint = _endpoint(cr)
+    client = client_for(editor)
+    client.post(
+        _url(cr, "editor_item_save", "endpoint", endpoint.uid),
+        _item_data(endpoint, path=endpoint.path + "/notes/{note_id}"),
+    )
+    page = client.get(_url(cr, "editor_item", "endpoint", endpoint.uid)).content.decode()
+    assert "Add path parameter note_id" in page
+
+
+def test_spec_level_add_duplicate_delete_and_overviews(client_for, editor, cr):
+    client = client_for(editor)
+    response = client.post(
+        _url(cr, "editor_item_add", "endpoint"),
+        {
+            "new-endpoint-name": "Ping",
+            "new-endpoint-method": "GET",
+            "new-endpoint-path": "/ping",
+            "new-endpoint-authentication": "None",
+            "new-endpoint-success_status": "200",
+        },
+    )
+    ping = Endpoint.objects.get(revision=cr.working, name="Ping")
+    assert response.status_code == 302
+    client.post(_url(cr, "editor_item_action", "endpoint", ping.uid, "duplicate"))
+    copy = Endpoint.objects.get(revision=cr.working, name="Ping (copy)")
+    client.post(_url(cr, "editor_item_action", "endpoint", copy.uid, "delete"))
+    assert not Endpoint.objects.filter(pk=copy.pk).exists()
+    client.post(_url(cr, "editor_overview"), {"api_overview": "All of it.", "schema_overview": ""})
+    cr.working.refresh_from_db()
+    assert cr.working.api_overview == "All of it."
+    bad = client.post(
+        _url(cr, "editor_overview"), {"api_overview": "# Heading", "schema_overview": ""}
+    )
+    assert bad.status_code == 400 and "headings are not allowed" in bad.content.decode()
+
+
+def test_editing_a_merged_request_is_impossible(client_for, editor, reviewer, cr):
+    services.change_request_submit(change_request=cr, actor=editor)
+    services.change_request_review(change_request=cr, reviewer=reviewer, verdict="approve")
+    services.change_request_merge(change_request=cr, actor=editor)
+    assert client_for(editor).get(_url(cr, "editor_home")).status_code == 404
+
+
+def test_export_of_the_draft_has_what_was_typed(client_for, editor, cr):
+    endpoint = _endpoint(cr)
+    client = client_for(editor)
+    add = _url(cr, "editor_row_add", "parameter", "endpoint", endpoint.uid)
+    p = "new-parameter-query"
+    client.post(
+        add,
+        {
+            "discriminator": "query",
+            f"{p}-location": "query",
+            f"{p}-name": "q",
+            f"{p}-type": "string",
+            f"{p}-constraints": "max 50 | pipes (ok)",
+            f"{p}-description": 'Search "text"',
+        },
+    )
+    assert Parameter.objects.filter(endpoint=endpoint, name="q").exists()
+    api = revision_export(cr.working)[cr.spec.api_path]
+    assert '  - `q`: string (optional, max 50 | pipes (ok)) - Search "text"' in api
+
+
+def test_editor_page_queries_do_not_grow_with_spec_size(client_for, workspace, editor):
+    client = client_for(editor)
+    counts = []
+    for size in (20, 1000):
+        spec = ready_spec(published_spec(workspace=workspace, slug=f"ed{size}", endpoints=size))
+        cr = open_request(spec, editor)
+        endpoint = _endpoint(cr)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_url(cr, "editor_item", "endpoint", endpoint.uid)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
