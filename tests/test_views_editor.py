@@ -234,3 +234,42 @@ def test_editor_page_queries_do_not_grow_with_spec_size(client_for, workspace, e
             assert client.get(_url(cr, "editor_item", "endpoint", endpoint.uid)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_two_people_editing_different_rows_both_succeed(client, editor, reviewer, cr):
+    endpoint = _endpoint(cr)
+    first, second = BusinessRule.objects.filter(endpoint=endpoint)[:1].get(), None
+    second = services.change_request_add(
+        change_request=cr, actor=editor, model=BusinessRule, parent=endpoint, text="Another rule"
+    )
+    for user, row, text in ((editor, first, "Edited by one"), (reviewer, second, "Edited by two")):
+        client.force_login(user)
+        prefix = f"businessrule-{row.uid.hex}"
+        client.post(
+            _url(cr, "editor_row_save", "businessrule", row.uid),
+            {f"{prefix}-text": text, f"{prefix}-version": row.version},
+        )
+    assert BusinessRule.objects.get(pk=first.pk).text == "Edited by one"
+    assert BusinessRule.objects.get(pk=second.pk).text == "Edited by two"
+
+
+def test_published_pages_offer_a_change_request_not_editing(client_for, editor, viewer, spec):
+    endpoint = Endpoint.objects.filter(revision=spec.head).first()
+    url = reverse("specs_app:endpoint_detail", args=["acme", spec.slug, endpoint.uid])
+    page = client_for(editor).get(url).content.decode()
+    assert "New change request" in page and 'method="post"' not in page.split("</nav>", 1)[1]
+    assert "New change request" not in client_for(viewer).get(url).content.decode()
+
+
+def test_htmx_save_returns_a_form_built_from_the_new_version(client_for, editor, cr):
+    endpoint = _endpoint(cr)
+    client = client_for(editor)
+    url = _url(cr, "editor_item_save", "endpoint", endpoint.uid)
+    response = client.post(url, _item_data(endpoint, name="Once"), HTTP_HX_REQUEST="true")
+    assert f'name="item-version" value="{endpoint.version + 1}"' in response.content.decode()
+    second = client.post(
+        url,
+        _item_data(endpoint, name="Twice", version=endpoint.version + 1),
+        HTTP_HX_REQUEST="true",
+    )
+    assert second.status_code == 200 and _endpoint(cr).name == "Twice"

@@ -76,7 +76,14 @@ ROW_FORMS: dict[str, tuple[type[m.ContentRow], type[VersionedForm]]] = {
             ["kind", "target", "fk_field", "target_column", "on_delete", "through_table"],
         ),
     ),
-    "index": (m.Index, _form(m.Index, ["name", "columns", "unique", "purpose"])),
+    "index": (
+        m.Index,
+        _form(
+            m.Index,
+            ["name", "columns", "unique", "purpose"],
+            {"columns": forms.TextInput(attrs={"list": "model-fields"})},
+        ),
+    ),
     "modelconstraint": (m.ModelConstraint, _form(m.ModelConstraint, ["text"])),
     "migrationnote": (m.MigrationNote, _form(m.MigrationNote, ["text"])),
 }

@@ -265,7 +265,9 @@ def item_save(request: HttpRequest, ws, spec, number, kind, uid) -> HttpResponse
         )
 
     saved = _save(request, form, save)
-    return _respond_item(request, cr, item, form=form, prefix="item", saved=saved)
+    return _respond_item(
+        request, cr, item, form=None if saved else form, prefix="item", saved=saved
+    )
 
 
 @login_required
