@@ -6,17 +6,10 @@ from playwright.sync_api import Page, expect
 
 from specs_app.models import ChangeRequest, Endpoint
 from specs_app.services.markdown import revision_export
+from tests.browser_helpers import log_in
 from tests.review_helpers import ready_spec
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page: Page, live_server, username: str) -> None:
-    page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("pw")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_test_id("current-user")).to_have_text(username)
 
 
 def _add_row(page: Page, prefix: str, section: str, values: dict[str, str]) -> None:
@@ -36,7 +29,7 @@ def _add_row(page: Page, prefix: str, section: str, values: dict[str, str]) -> N
 
 def test_write_an_endpoint_and_a_model(page: Page, live_server, spec, editor):
     ready_spec(spec)
-    _log_in(page, live_server, "edgar")
+    log_in(page, live_server, "edgar")
     page.goto(live_server.url + reverse("specs_app:spec_detail", args=["acme", spec.slug]))
     page.get_by_role("link", name="New change request").click()
     page.get_by_label("Title").fill("Notes API")
@@ -158,7 +151,7 @@ def test_two_people_saving_the_same_field(browser, live_server, spec, editor, wo
     pages = []
     for username in ("edgar", "erin"):
         page = browser.new_context().new_page()
-        _log_in(page, live_server, username)
+        log_in(page, live_server, username)
         page.goto(url)
         pages.append(page)
     first, later = pages
@@ -181,7 +174,7 @@ def test_editor_fits_the_screen(page: Page, live_server, spec, editor, width):
     cr = open_request(ready_spec(spec), editor)
     endpoint = Endpoint.objects.filter(revision=cr.working).order_by("position").first()
     page.set_viewport_size({"width": width, "height": 900})
-    _log_in(page, live_server, "edgar")
+    log_in(page, live_server, "edgar")
     page.goto(
         live_server.url
         + reverse("specs_app:editor_item", args=["acme", spec.slug, 1, "endpoint", endpoint.uid])

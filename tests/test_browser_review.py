@@ -7,24 +7,16 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from specs_app.models import ChangeRequest, Endpoint
+from tests.browser_helpers import log_in
 from tests.review_helpers import approve_and_merge, edit_endpoint, open_request, ready_spec
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _log_in(page: Page, live_server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("pw")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_test_id("current-user")).to_have_text(username)
-
-
 def test_open_review_and_merge_in_the_browser(page: Page, live_server, spec, editor, reviewer):
     ready_spec(spec)
     spec_url = live_server.url + reverse("specs_app:spec_detail", args=["acme", spec.slug])
-    _log_in(page, live_server, "edgar")
+    log_in(page, live_server, "edgar")
     page.goto(spec_url)
     page.get_by_role("link", name="New change request").click()
     page.get_by_label("Title").fill("Clarify ownership")
@@ -37,7 +29,7 @@ def test_open_review_and_merge_in_the_browser(page: Page, live_server, spec, edi
     expect(page.get_by_test_id("cr-state")).to_have_text("In review")
     expect(page.get_by_role("button", name="Merge")).to_be_disabled()
 
-    _log_in(page, live_server, "rita")
+    log_in(page, live_server, "rita")
     page.get_by_role("link", name=f"{spec.title} #1: Clarify ownership").click()
     page.get_by_role("link", name="Changes").click()
     expect(page.get_by_test_id("diff-item")).to_contain_text("Only rows of the caller")
@@ -46,7 +38,7 @@ def test_open_review_and_merge_in_the_browser(page: Page, live_server, spec, edi
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_test_id("reviews")).to_contain_text("rita: Approve")
 
-    _log_in(page, live_server, "edgar")
+    log_in(page, live_server, "edgar")
     page.goto(live_server.url + reverse("specs_app:change_request", args=["acme", spec.slug, 1]))
     page.get_by_role("button", name="Merge").click()
     expect(page.get_by_text("Merged as r2.")).to_be_visible()
@@ -62,7 +54,7 @@ def test_conflict_resolved_on_the_update_page(page: Page, live_server, spec, edi
     edit_endpoint(second, editor, name, user_ownership="Second wording")
     approve_and_merge(first, author=editor, reviewer=reviewer)
 
-    _log_in(page, live_server, "edgar")
+    log_in(page, live_server, "edgar")
     page.goto(live_server.url + reverse("specs_app:change_request", args=["acme", spec.slug, 2]))
     page.get_by_role("link", name="Update from main").click()
     expect(page.get_by_test_id("conflict")).to_have_count(1)

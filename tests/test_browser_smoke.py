@@ -8,21 +8,14 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from specs_app.models import Endpoint
+from tests.browser_helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _log_in(page: Page, live_server, username: str) -> None:
-    page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("pw")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_test_id("current-user")).to_have_text(username)
-
-
 def test_viewer_logs_in_and_browses_an_endpoint(page: Page, live_server, spec, viewer):
     endpoint = Endpoint.objects.filter(revision=spec.head).order_by("position").first()
-    _log_in(page, live_server, "victor")
+    log_in(page, live_server, "victor")
 
     page.get_by_role("link", name="Acme").click()
     page.get_by_role("link", name="Todo").click()
@@ -42,7 +35,7 @@ def test_viewer_logs_in_and_browses_an_endpoint(page: Page, live_server, spec, v
 
 
 def test_outsider_sees_404_in_the_browser(page: Page, live_server, spec, outsider):
-    _log_in(page, live_server, "oscar")
+    log_in(page, live_server, "oscar")
     response = page.goto(live_server.url + reverse("specs_app:spec_detail", args=["acme", "todo"]))
     assert response is not None and response.status == 404
 
@@ -51,10 +44,7 @@ def test_demo_user_browses_the_demo_spec(page: Page, live_server):
     from django.core.management import call_command
 
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Username").fill("dave")
-    page.get_by_label("Password").fill("studio-demo")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, "dave", password="studio-demo")
 
     page.get_by_role("link", name="Acme").click()
     page.get_by_role("link", name="Todo").click()
