@@ -187,3 +187,21 @@ def test_editor_fits_the_screen(page: Page, live_server, spec, editor, width):
             .map(el => el.name)"""
     )
     assert unlabelled == []
+
+
+def test_enter_in_the_last_row_adds_a_row(page: Page, live_server, spec, editor):
+    from tests.review_helpers import open_request
+
+    cr = open_request(ready_spec(spec), editor)
+    endpoint = Endpoint.objects.filter(revision=cr.working).order_by("position").first()
+    log_in(page, live_server, "edgar")
+    page.goto(
+        live_server.url
+        + reverse("specs_app:editor_item", args=["acme", spec.slug, 1, "endpoint", endpoint.uid])
+    )
+    rules = page.get_by_test_id("list-businessrule-all").get_by_test_id("row")
+    before = rules.count()
+    page.locator("#id_new-businessrule-all-text").fill("Typed then Enter adds it")
+    page.locator("#id_new-businessrule-all-text").press("Enter")
+    expect(rules).to_have_count(before + 1)
+    expect(page.get_by_test_id("preview-raw")).to_contain_text("- Typed then Enter adds it")
