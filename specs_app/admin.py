@@ -17,3 +17,11 @@ admin.site.register(
     list_display=["spec", "owner_table", "updated_at"],
     search_fields=["spec__title"],
 )
+admin.site.register(
+    models.GitTarget, list_display=["spec", "repository", "branch", "commit_on_merge"]
+)
+admin.site.register(
+    models.Export,
+    list_display=["spec", "revision", "trigger", "status", "commit_sha", "created_at"],
+    list_filter=["status", "trigger"],
+)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from specs_app.views import browse, editor, history, imports, markdown, members, review
+from specs_app.views import exports as export_views
 from specs_app.views import lint as lint_views
 
 app_name = "specs_app"
@@ -131,6 +132,23 @@ urlpatterns = [
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/update/",
         review.change_request_update,
         name="change_request_update",
+    ),
+    path("w/<slug:ws>/s/<slug:spec>/exports/", export_views.exports_page, name="exports"),
+    path("w/<slug:ws>/s/<slug:spec>/exports/now/", export_views.export_now, name="export_now"),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/exports/<int:export_id>/retry/",
+        export_views.export_retry,
+        name="export_retry",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/exports/import/",
+        export_views.export_import,
+        name="export_import",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/settings/git/",
+        export_views.git_target_settings,
+        name="git_target",
     ),
     path(
         "w/<slug:ws>/s/<slug:spec>/markdown/<str:which>/download/",

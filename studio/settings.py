@@ -10,6 +10,12 @@ from studio.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("STUDIO_VAR_DIR", str(BASE_DIR / "var")))
+# The studio's own bare clone of each spec's git target lives here.
+GIT_DATA_DIR = Path(env_str("STUDIO_GIT_DIR", str(VAR_DIR / "git")))
+GIT_COMMITTER_NAME = "Spec Studio"
+GIT_COMMITTER_EMAIL = "studio@localhost"
+# Seconds any one git command may take before the export fails.
+GIT_TIMEOUT = 120
 
 DEBUG = env_bool("DEBUG", default=False)
 _DEV_SECRET = "django-insecure-dev-only-key-never-use-in-production"

@@ -20,6 +20,7 @@ from specs_app.models.content import (
     Relationship,
     TestCase,
 )
+from specs_app.models.export import Export, GitTarget
 from specs_app.models.lint import LintConfig, RuleSetting, Severity
 from specs_app.models.review import ChangeRequest, Comment, Review
 from specs_app.models.spec import DEFAULT_API_PATH, DEFAULT_SCHEMA_PATH, Revision, Spec
@@ -27,6 +28,8 @@ from specs_app.models.workspace import Membership, Role, Workspace
 
 __all__ = [
     "AuditEvent",
+    "Export",
+    "GitTarget",
     "ChangeRequest",
     "Comment",
     "Review",

@@ -469,6 +469,9 @@ def change_request_merge(*, change_request: ChangeRequest, actor) -> Revision:
         cr.merged_at = timezone.now()
         cr.save(update_fields=["state", "merged_revision", "merged_by", "merged_at", "updated_at"])
         _audit(cr, actor, "change_request.merged", revision=merged.number)
+        from specs_app.services.git import export_on_merge
+
+        transaction.on_commit(lambda: export_on_merge(change_request_id=cr.pk), robust=True)
     change_request.refresh_from_db()
     return merged
 

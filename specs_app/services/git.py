@@ -1,0 +1,407 @@
+"""Commit a spec's exported markdown to its git target.
+
+The studio keeps its own bare clone of each target under settings.GIT_DATA_DIR and builds
+commits with plumbing commands only (no checkout, no working tree). One export of a spec runs at
+a time: the GitTarget row is locked for the whole export.
+
+Decisions:
+- A branch missing on the remote fails the export with a message saying so; the studio never
+  creates branches (a typo in the branch name must not create a stray branch).
+- Drift: if a file on the branch head is not what the studio last wrote there (or exists before
+  the studio's first export and differs), the export stops with status drift and writes nothing.
+- A push rejected because someone pushed in between is rebuilt on the new head a bounded number
+  of times; any other git failure is recorded as status failed with git's message.
+"""
+
+import logging
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from specs_app.models import ChangeRequest, Export, GitTarget, Spec
+from specs_app.models.validators import validate_repo_path
+from specs_app.services.audit import audit_record
+from specs_app.services.errors import ServiceError
+from specs_app.services.markdown import revision_export, spec_import
+
+logger = logging.getLogger(__name__)
+Status = Export.Status
+PUSH_ATTEMPTS = 3
+REMOTE_REF = "refs/studio/remote"
+
+
+class GitError(ServiceError):
+    """A git command failed; the message is git's own, prefixed with what was being done."""
+
+
+class _LeaseLost(Exception):
+    """The remote branch moved between fetch and push."""
+
+
+# Running git.
+
+
+def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"}
+    env.pop("GIT_INDEX_FILE", None)
+    env.pop("GIT_DIR", None)
+    return {**env, **(extra or {})}
+
+
+def git_run(
+    *args: str,
+    git_dir: Path | None = None,
+    stdin: bytes | None = None,
+    env: dict[str, str] | None = None,
+    what: str = "git",
+) -> bytes:
+    command = ["git", *([f"--git-dir={git_dir}"] if git_dir else []), *args]
+    try:
+        done = subprocess.run(
+            command,
+            input=stdin,
+            capture_output=True,
+            env=_env(env),
+            timeout=settings.GIT_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise GitError(
+            f"{what}: git took longer than {settings.GIT_TIMEOUT}s and was stopped."
+        ) from None
+    except OSError as exc:
+        raise GitError(f"{what}: could not run git ({exc}).") from exc
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip() or f"exit {done.returncode}"
+        raise GitError(f"{what}: {message}")
+    return done.stdout
+
+
+def branch_name_check(*, branch: str) -> None:
+    """Raise GitError unless `branch` is a valid branch name."""
+    git_run("check-ref-format", "--branch", branch, what=f'"{branch}" is not a valid branch name')
+
+
+# The studio's clone.
+
+
+def clone_path(*, target: GitTarget) -> Path:
+    return Path(settings.GIT_DATA_DIR) / f"spec-{target.spec_id}.git"
+
+
+def _clone_ready(target: GitTarget) -> Path:
+    path = clone_path(target=target)
+    if not (path / "HEAD").exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        git_run("init", "--quiet", "--bare", str(path), what="Creating the studio's clone")
+    return path
+
+
+def _fetch_head(target: GitTarget, clone: Path) -> str:
+    """The remote branch head's sha, fetched into the clone."""
+    branch = f"refs/heads/{target.branch}"
+    listed = git_run(
+        "ls-remote", target.repository, branch, git_dir=clone, what="Reading the remote"
+    )
+    if not listed.strip():
+        raise GitError(
+            f'The branch "{target.branch}" does not exist in {target.repository}. '
+            "Create it there (one commit is enough) or choose another branch."
+        )
+    git_run(
+        "fetch", "--quiet", "--no-tags", target.repository, f"+{branch}:{REMOTE_REF}",
+        git_dir=clone, what="Fetching the branch",
+    )  # fmt: skip
+    return git_run("rev-parse", REMOTE_REF, git_dir=clone).decode().strip()
+
+
+def _blobs_at(clone: Path, commit: str, paths: list[str]) -> dict[str, str | None]:
+    listed = git_run("ls-tree", "-z", commit, "--", *paths, git_dir=clone).decode()
+    found = {}
+    for entry in filter(None, listed.split("\0")):
+        meta, path = entry.split("\t", 1)
+        found[path] = meta.split()[2]
+    return {path: found.get(path) for path in paths}
+
+
+def file_read(*, clone: Path, commit: str, path: str) -> str | None:
+    blob = _blobs_at(clone, commit, [path])[path]
+    if blob is None:
+        return None
+    return git_run("cat-file", "blob", blob, git_dir=clone).decode("utf-8")
+
+
+# Building the commit.
+
+
+@dataclass
+class CommitInfo:
+    author_name: str
+    author_email: str
+    message: str
+
+
+def _person(user) -> tuple[str, str]:
+    if user is None:
+        return settings.GIT_COMMITTER_NAME, settings.GIT_COMMITTER_EMAIL
+    return (user.get_full_name() or user.username, user.email or f"{user.username}@localhost")
+
+
+def commit_info_build(*, export: Export) -> CommitInfo:
+    from specs_app.services.review import latest_reviews
+
+    spec, cr = export.spec, export.change_request
+    if cr is None:
+        cr = ChangeRequest.objects.filter(merged_revision=export.revision).first()
+    if cr is None:
+        name, email = _person(export.requested_by)
+        subject = f"{spec.title}: {export.revision.message or 'export'}"
+        return CommitInfo(name, email, f"{subject}\n\nSpec-Revision: {export.revision.label}\n")
+    name, email = _person(cr.merged_by or export.requested_by)
+    trailers = [f"Spec-Revision: {export.revision.label}"]
+    for state in latest_reviews(cr):
+        if state.review.verdict == "approve" and not state.stale:
+            trailers.append("Approved-by: {} <{}>".format(*_person(state.reviewer)))
+    parts = [f"{spec.title}: {cr.title} (#{cr.number})"]
+    if cr.description.strip():
+        parts.append(cr.description.strip())
+    parts.append("\n".join(trailers))
+    return CommitInfo(name, email, "\n\n".join(parts) + "\n")
+
+
+def _commit_build(clone: Path, parent: str, blobs: dict[str, str], info: CommitInfo) -> str:
+    with tempfile.TemporaryDirectory(prefix="studio-index-") as tmp:
+        index = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        git_run("read-tree", parent, git_dir=clone, env=index, what="Reading the branch")
+        for path, blob in blobs.items():
+            git_run(
+                "update-index", "--add", "--cacheinfo", f"100644,{blob},{path}",
+                git_dir=clone, env=index, what=f'Adding "{path}"',
+            )  # fmt: skip
+        tree = git_run("write-tree", git_dir=clone, env=index, what="Writing the tree")
+    people = {
+        "GIT_AUTHOR_NAME": info.author_name,
+        "GIT_AUTHOR_EMAIL": info.author_email,
+        "GIT_COMMITTER_NAME": settings.GIT_COMMITTER_NAME,
+        "GIT_COMMITTER_EMAIL": settings.GIT_COMMITTER_EMAIL,
+    }
+    sha = git_run(
+        "commit-tree", tree.decode().strip(), "-p", parent, "-F", "-",
+        git_dir=clone, env=people, stdin=info.message.encode(), what="Writing the commit",
+    )  # fmt: skip
+    return sha.decode().strip()
+
+
+def _push(target: GitTarget, clone: Path, sha: str, expected: str) -> None:
+    ref = f"refs/heads/{target.branch}"
+    try:
+        git_run(
+            "push", "--quiet", "--porcelain", f"--force-with-lease={ref}:{expected}",
+            target.repository, f"{sha}:{ref}", git_dir=clone, what="Pushing",
+        )  # fmt: skip
+    except GitError:
+        moved = git_run("ls-remote", target.repository, ref, git_dir=clone).decode().split()
+        if moved and moved[0] != expected:
+            raise _LeaseLost() from None
+        raise
+
+
+# One export.
+
+
+@dataclass
+class _Outcome:
+    status: str
+    sha: str = ""
+    error: str = ""
+
+
+def _check_paths(paths: list[str]) -> None:
+    for path in paths:
+        try:
+            validate_repo_path(path)
+        except ValidationError as exc:
+            raise GitError(f'The file path "{path}" cannot be exported: {exc.messages[0]}') from exc
+
+
+def _drifted(target: GitTarget, on_head: dict, new: dict) -> list[str]:
+    last = target.exported_blobs or {}
+    return [
+        path
+        for path, blob in on_head.items()
+        if blob != new[path] and blob != last.get(path) and (blob or last.get(path))
+    ]
+
+
+def _export_attempt(target: GitTarget, export: Export, clone: Path, files: dict) -> _Outcome:
+    head = _fetch_head(target, clone)
+    on_head = _blobs_at(clone, head, list(files))
+    new = {
+        path: git_run("hash-object", "-w", "--stdin", git_dir=clone, stdin=data).decode().strip()
+        for path, data in files.items()
+    }
+    if on_head == new:
+        _remember(target, new, head)
+        return _Outcome(Status.NO_CHANGE, head)
+    drifted = _drifted(target, on_head, new)
+    if drifted:
+        return _Outcome(
+            Status.DRIFT, head, "Changed in git outside the studio: " + ", ".join(drifted)
+        )
+    sha = _commit_build(clone, head, new, commit_info_build(export=export))
+    _push(target, clone, sha, head)
+    _remember(target, new, sha)
+    return _Outcome(Status.SUCCEEDED, sha)
+
+
+def _remember(target: GitTarget, blobs: dict, sha: str) -> None:
+    target.exported_blobs, target.exported_sha = blobs, sha
+    target.save(update_fields=["exported_blobs", "exported_sha", "updated_at"])
+
+
+def _export_to_git(target: GitTarget, export: Export) -> _Outcome:
+    files = {p: t.encode("utf-8") for p, t in revision_export(export.revision).items()}
+    _check_paths(list(files))
+    clone = _clone_ready(target)
+    for _attempt in range(PUSH_ATTEMPTS):
+        try:
+            return _export_attempt(target, export, clone, files)
+        except _LeaseLost:
+            logger.info("Export %s: the branch moved during the push; rebuilding.", export.pk)
+    raise GitError(f"The branch kept moving during the push; gave up after {PUSH_ATTEMPTS} tries.")
+
+
+def export_queue(
+    *, spec: Spec, trigger: str, requested_by=None, change_request: ChangeRequest | None = None
+) -> Export:
+    """Record an export of the spec's head (queued)."""
+    if not GitTarget.objects.filter(spec_id=spec.pk).exists():
+        raise ServiceError("This spec has no git target: an admin sets one up first.")
+    head_id = Spec.objects.values_list("head_id", flat=True).get(pk=spec.pk)
+    if head_id is None:
+        raise ServiceError("This spec has no published revision to export.")
+    return Export.objects.create(
+        spec_id=spec.pk,
+        revision_id=head_id,
+        trigger=trigger,
+        requested_by=requested_by,
+        change_request=change_request,
+    )
+
+
+def export_run(*, export: Export) -> Export:
+    """Run a queued export. Failures are recorded on the export, never raised."""
+    with transaction.atomic():
+        target = GitTarget.objects.select_for_update().get(spec_id=export.spec_id)
+        export = Export.objects.select_related(
+            "spec__workspace", "revision", "change_request__merged_by", "requested_by"
+        ).get(pk=export.pk)
+        export.status, export.started_at = Status.RUNNING, timezone.now()
+        export.save(update_fields=["status", "started_at"])
+        try:
+            outcome = _export_to_git(target, export)
+        except GitError as exc:
+            outcome = _Outcome(Status.FAILED, error=str(exc))
+        except Exception as exc:  # recorded so a bug never leaves an export "running"
+            logger.exception("Export %s failed unexpectedly.", export.pk)
+            outcome = _Outcome(Status.FAILED, error=f"Unexpected error: {exc!r}")
+        _finish(export, outcome)
+    return export
+
+
+def _finish(export: Export, outcome: _Outcome) -> None:
+    export.status, export.commit_sha, export.error = outcome.status, outcome.sha, outcome.error
+    export.finished_at = timezone.now()
+    export.save(update_fields=["status", "commit_sha", "error", "finished_at"])
+    audit_record(
+        spec=export.spec,
+        actor=export.requested_by,
+        verb=f"export.{outcome.status}",
+        target=export.revision.label,
+        commit=outcome.sha,
+        error=outcome.error[:500],
+    )
+
+
+def export_now(*, spec: Spec, actor, change_request: ChangeRequest | None = None) -> Export:
+    export = export_queue(
+        spec=spec, trigger=Export.Trigger.MANUAL, requested_by=actor, change_request=change_request
+    )
+    return export_run(export=export)
+
+
+def export_retry(*, export: Export, actor) -> Export:
+    """Export the head again after a failed export (the head includes the failed revision)."""
+    if export.status != Status.FAILED:
+        raise ServiceError("Only a failed export can be retried.")
+    head_id = Spec.objects.values_list("head_id", flat=True).get(pk=export.spec_id)
+    same = export.revision_id == head_id
+    return export_now(
+        spec=export.spec, actor=actor, change_request=export.change_request if same else None
+    )
+
+
+def export_on_merge(*, change_request_id: int) -> Export | None:
+    """After a merge commits: export when the spec's target commits on merge."""
+    cr = ChangeRequest.objects.select_related("spec", "merged_by").get(pk=change_request_id)
+    target = GitTarget.objects.filter(spec_id=cr.spec_id, commit_on_merge=True).first()
+    if target is None:
+        return None
+    export = export_queue(
+        spec=cr.spec, trigger=Export.Trigger.MERGE, requested_by=cr.merged_by, change_request=cr
+    )
+    return export_run(export=export)
+
+
+def spec_import_from_git(*, spec: Spec, actor) -> ChangeRequest:
+    """Open a change request with the two files as they are on the branch head."""
+    target = GitTarget.objects.filter(spec_id=spec.pk).first()
+    if target is None:
+        raise ServiceError("This spec has no git target.")
+    clone = _clone_ready(target)
+    head = _fetch_head(target, clone)
+    texts = [file_read(clone=clone, commit=head, path=p) for p in _paths(spec)]
+    result = spec_import(
+        workspace=spec.workspace,
+        spec_slug=spec.slug,
+        api_text=texts[0],
+        schema_text=texts[1],
+        author=actor,
+    )
+    if not result.ok:
+        details = "; ".join(str(error) for error in result.errors[:5])
+        raise ServiceError(f"The files in git could not be imported: {details}")
+    return result.change_request
+
+
+def _paths(spec: Spec) -> list[str]:
+    return [spec.api_path, spec.schema_path]
+
+
+def export_latest(*, spec: Spec) -> Export | None:
+    return Export.objects.filter(spec_id=spec.pk).first()
+
+
+def git_target_save(
+    *, spec: Spec, actor, repository: str, branch: str, commit_on_merge: bool
+) -> GitTarget:
+    """Create or change the target. A new repository or branch forgets what was exported."""
+    with transaction.atomic():
+        target = GitTarget.objects.select_for_update().filter(spec_id=spec.pk).first()
+        target = target or GitTarget(spec=spec)
+        if (target.repository, target.branch) != (repository, branch):
+            target.exported_blobs, target.exported_sha = {}, ""
+        target.repository, target.branch = repository, branch
+        target.commit_on_merge = commit_on_merge
+        target.save()
+        audit_record(
+            spec=spec, actor=actor, verb="git_target.saved", target=f"{repository} {branch}"
+        )
+    return target
