@@ -330,11 +330,25 @@ def _finish(export: Export, outcome: _Outcome) -> None:
     )
 
 
-def export_now(*, spec: Spec, actor, change_request: ChangeRequest | None = None) -> Export:
+def export_start(*, export: Export, inline: bool = False) -> Export:
+    """Run a queued export now, or hand it to the task backend (inline with the immediate
+    backend; a `db_worker` with the database backend)."""
+    if inline:
+        return export_run(export=export)
+    from specs_app.tasks import export_run_task
+
+    export_run_task.enqueue(export.pk)
+    export.refresh_from_db()
+    return export
+
+
+def export_now(
+    *, spec: Spec, actor, change_request: ChangeRequest | None = None, inline: bool = False
+) -> Export:
     export = export_queue(
         spec=spec, trigger=Export.Trigger.MANUAL, requested_by=actor, change_request=change_request
     )
-    return export_run(export=export)
+    return export_start(export=export, inline=inline)
 
 
 def export_retry(*, export: Export, actor) -> Export:
@@ -357,7 +371,7 @@ def export_on_merge(*, change_request_id: int) -> Export | None:
     export = export_queue(
         spec=cr.spec, trigger=Export.Trigger.MERGE, requested_by=cr.merged_by, change_request=cr
     )
-    return export_run(export=export)
+    return export_start(export=export)
 
 
 def spec_import_from_git(*, spec: Spec, actor) -> ChangeRequest:

@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         spec = get_spec(options["spec"])
         try:
-            export = export_now(spec=spec, actor=None)
+            export = export_now(spec=spec, actor=None, inline=True)
         except ServiceError as exc:
             raise CommandError(str(exc)) from exc
         label = f"{spec.workspace.slug}/{spec.slug} {export.revision.label}"
