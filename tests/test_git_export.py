@@ -136,6 +136,7 @@ def test_edit_in_git_is_drift_and_can_be_imported(
 
     cr = git_services.spec_import_from_git(spec=spec, actor=editor)
     assert Endpoint.objects.filter(revision=cr.working, name="Edited in git").exists()
+    assert cr.title == "Import changes from git"
     with django_capture_on_commit_callbacks(execute=True):
         merged = approve_and_merge(cr, author=editor, reviewer=reviewer)
     after = Export.objects.first()

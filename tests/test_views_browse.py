@@ -144,10 +144,10 @@ def _spec_page_queries(client, django_assert_num_queries, workspace, slug, size,
 def test_spec_page_query_count_is_constant(
     client_for, viewer, workspace, django_assert_num_queries, size
 ):
-    # session, user, membership, spec, published revisions, open change requests, lint
-    # configuration, lint content (one query per content table: 12, also the lists shown)
+    # session, user, membership, spec, published revisions, open change requests, latest
+    # export, lint configuration, lint content (one query per table: 12, also the lists)
     _spec_page_queries(
-        client_for(viewer), django_assert_num_queries, workspace, f"s{size}", size, 19
+        client_for(viewer), django_assert_num_queries, workspace, f"s{size}", size, 20
     )
 
 

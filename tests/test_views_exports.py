@@ -149,3 +149,16 @@ def test_changing_the_repository_forgets_what_was_exported(client_for, owner, sp
     )
     target.refresh_from_db()
     assert (target.exported_blobs, target.exported_sha, target.commit_on_merge) == ({}, "", False)
+
+
+def test_spec_page_offers_import_changes_from_git_on_drift(client_for, editor, viewer, spec):
+    from django.urls import reverse
+
+    from specs_app.models import Export
+
+    url = reverse("specs_app:spec_detail", args=["acme", spec.slug])
+    assert "Import changes from git" not in client_for(editor).get(url).content.decode()
+    Export.objects.create(spec=spec, revision=spec.head, trigger="manual", status="drift")
+    assert "Import changes from git" in client_for(editor).get(url).content.decode()
+    viewer_page = client_for(viewer).get(url).content.decode()
+    assert 'data-testid="drift"' in viewer_page and "Import changes from git" not in viewer_page

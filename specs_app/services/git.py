@@ -388,6 +388,7 @@ def spec_import_from_git(*, spec: Spec, actor) -> ChangeRequest:
         api_text=texts[0],
         schema_text=texts[1],
         author=actor,
+        review_title="Import changes from git",
     )
     if not result.ok:
         details = "; ".join(str(error) for error in result.errors[:5])

@@ -414,6 +414,7 @@ def spec_import(
     schema_text: str | None = None,
     author=None,
     dry_run: bool = False,
+    review_title: str = "Import from markdown",
 ) -> ImportResult:
     """Import the canonical files into `workspace/spec_slug`. See the module docstring.
 
@@ -436,17 +437,15 @@ def spec_import(
         result.revision = _write(spec, halves, author)
         result.spec = Spec.objects.select_related("head").get(pk=spec.pk)
         if not result.revision.is_published and author is not None:
-            result.change_request = _open_review(result.spec, result.revision, author)
+            result.change_request = _open_review(result.spec, result.revision, author, review_title)
     return result
 
 
-def _open_review(spec: Spec, draft: Revision, author):
+def _open_review(spec: Spec, draft: Revision, author, title: str):
     """An import into an existing spec is reviewed like any other change."""
     from specs_app.services.review import change_request_open
 
-    return change_request_open(
-        spec=spec, author=author, title="Import from markdown", working=draft
-    )
+    return change_request_open(spec=spec, author=author, title=title, working=draft)
 
 
 def _read_halves(
