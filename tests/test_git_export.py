@@ -245,3 +245,31 @@ def test_concurrent_exports_of_one_spec_never_lose_or_duplicate(spec, owner, tar
     clone = git_services.clone_path(target=target)
     git("fsck", "--strict", cwd=clone)
     git("fsck", "--strict", cwd=remote)
+
+
+def test_export_releases_its_lease_and_takes_an_expired_one(spec, owner, target, remote):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    GitTarget.objects.filter(pk=target.pk).update(
+        lease_owner="crashed-worker", lease_until=timezone.now() - timedelta(seconds=1)
+    )
+    assert _export_now(spec, owner).status == "succeeded"
+    target.refresh_from_db()
+    assert (target.lease_owner, target.lease_until) == ("", None)
+
+
+def test_export_waits_while_another_holds_the_lease(spec, owner, target, remote, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    GitTarget.objects.filter(pk=target.pk).update(
+        lease_owner="busy", lease_until=timezone.now() + timedelta(hours=1)
+    )
+    monkeypatch.setattr(git_services, "LEASE", timedelta(seconds=0.5))
+    monkeypatch.setattr(git_services, "LEASE_POLL_SECONDS", 0.05)
+    export = _export_now(spec, owner)
+    assert export.status == "failed" and "still running" in export.error
+    assert commit_count(remote) == 1

@@ -20,6 +20,10 @@ class GitTarget(models.Model):
     #: files differ from these was edited outside the studio (drift).
     exported_blobs = models.JSONField(default=dict, blank=True)
     exported_sha = models.CharField(max_length=64, blank=True)
+    #: A lease, not a held row lock: one export of the spec runs at a time, in any process,
+    #: without keeping a database transaction open while git talks to the network.
+    lease_owner = models.CharField(max_length=32, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

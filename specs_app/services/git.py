@@ -17,12 +17,16 @@ import logging
 import os
 import subprocess
 import tempfile
+import time
+import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from specs_app.models import ChangeRequest, Export, GitTarget, Spec
@@ -34,6 +38,10 @@ from specs_app.services.markdown import revision_export, spec_import
 logger = logging.getLogger(__name__)
 Status = Export.Status
 PUSH_ATTEMPTS = 3
+#: Longer than the slowest export (every git call has a timeout); a crashed worker's lease
+#: expires after it.
+LEASE = timedelta(hours=1)
+LEASE_POLL_SECONDS = 0.2
 REMOTE_REF = "refs/studio/remote"
 
 
@@ -296,15 +304,50 @@ def export_queue(
     )
 
 
+def _lease_take(spec_id: int, owner: str) -> bool:
+    """Take the spec's export lease if it is free or expired (one atomic UPDATE)."""
+    now = timezone.now()
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    taken = GitTarget.objects.filter(free, spec_id=spec_id).update(
+        lease_owner=owner, lease_until=now + LEASE
+    )
+    return taken == 1
+
+
+def _lease_wait(spec_id: int, owner: str) -> None:
+    deadline = time.monotonic() + LEASE.total_seconds()
+    while not _lease_take(spec_id, owner):
+        if time.monotonic() > deadline:
+            raise GitError("Another export of this spec is still running; try again later.")
+        time.sleep(LEASE_POLL_SECONDS)
+
+
+def _lease_release(spec_id: int, owner: str) -> None:
+    GitTarget.objects.filter(spec_id=spec_id, lease_owner=owner).update(
+        lease_owner="", lease_until=None
+    )
+
+
 def export_run(*, export: Export) -> Export:
-    """Run a queued export. Failures are recorded on the export, never raised."""
-    with transaction.atomic():
-        target = GitTarget.objects.select_for_update().get(spec_id=export.spec_id)
-        export = Export.objects.select_related(
-            "spec__workspace", "revision", "change_request__merged_by", "requested_by"
-        ).get(pk=export.pk)
+    """Run a queued export. Failures are recorded on the export, never raised.
+
+    Exports of one spec never overlap: each holds the target's lease while git runs. No
+    database transaction stays open meanwhile, so other writers (SQLite!) are not blocked and
+    the "running" status is visible to everyone.
+    """
+    owner = uuid.uuid4().hex
+    export = Export.objects.select_related(
+        "spec__workspace", "revision", "change_request__merged_by", "requested_by"
+    ).get(pk=export.pk)
+    try:
+        _lease_wait(export.spec_id, owner)
+    except GitError as exc:
+        _finish(export, _Outcome(Status.FAILED, error=str(exc)))
+        return export
+    try:
         export.status, export.started_at = Status.RUNNING, timezone.now()
         export.save(update_fields=["status", "started_at"])
+        target = GitTarget.objects.get(spec_id=export.spec_id)
         try:
             outcome = _export_to_git(target, export)
         except GitError as exc:
@@ -313,6 +356,8 @@ def export_run(*, export: Export) -> Export:
             logger.exception("Export %s failed unexpectedly.", export.pk)
             outcome = _Outcome(Status.FAILED, error=f"Unexpected error: {exc!r}")
         _finish(export, outcome)
+    finally:
+        _lease_release(export.spec_id, owner)
     return export
 
 
