@@ -206,3 +206,17 @@ def test_spec_page_lists_open_requests_and_offers_a_new_one(client_for, editor, 
     assert "New change request" not in client_for(viewer).get(url).content.decode()
     services.change_request_close(change_request=cr, actor=editor)
     assert "Tighten ownership" not in client_for(editor).get(url).content.decode()
+
+
+def test_anchored_comment_names_its_item(client_for, editor, reviewer, cr):
+    endpoint = Endpoint.objects.filter(revision=cr.working).first()
+    services.change_request_comment(
+        change_request=cr,
+        author=reviewer,
+        body="Needs a 404",
+        anchor_kind="endpoint",
+        anchor_uid=endpoint.uid,
+    )
+    body = client_for(editor).get(_url(cr)).content.decode()
+    anchor = body.split('data-testid="comment-anchor">', 1)[1].split("</div>", 1)[0]
+    assert anchor == f"on endpoint {endpoint.name}"

@@ -246,7 +246,7 @@ def change_request_review(
             body=body.strip(),
             content_version=cr.content_version,
         )
-        _audit(cr, reviewer, f"review.{verdict}")
+        _audit(cr, reviewer, f"review.{verdict}", review=review.pk)
     return review
 
 

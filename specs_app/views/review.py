@@ -98,7 +98,8 @@ def _finding_key(finding) -> tuple:
 
 def _timeline(cr) -> list[dict]:
     comments = {c.pk: c for c in cr.comments.select_related("author", "resolved_by")}
-    reviews = {r.created_at: r for r in cr.reviews.all()}
+    reviews = {r.pk: r for r in cr.reviews.all()}
+    anchors = _anchor_names(cr, comments.values())
     events = AuditEvent.objects.filter(spec=cr.spec, target=f"#{cr.number}").select_related("actor")
     timeline = []
     for event in events.order_by("created_at", "id"):
@@ -107,20 +108,23 @@ def _timeline(cr) -> list[dict]:
             comment = comments.get(event.details.get("comment"))
             entry["comment"] = comment
             entry["html"] = markdown_to_safe_html(comment.body) if comment else ""
+            entry["anchor"] = anchors.get(comment.anchor_uid) if comment else None
         elif event.verb.startswith("review."):
-            entry["review"] = _review_near(reviews, event)
+            entry["review"] = reviews.get(event.details.get("review"))
         timeline.append(entry)
     return timeline
 
 
-def _review_near(reviews: dict, event):
-    """The review an audit event records (written in the same transaction, same actor)."""
-    candidates = [r for r in reviews.values() if r.reviewer_id == event.actor_id]
-    return min(
-        candidates,
-        key=lambda r: abs((r.created_at - event.created_at).total_seconds()),
-        default=None,
-    )
+def _anchor_names(cr, comments) -> dict:
+    """The names of the endpoints and models comments are anchored to, in the draft."""
+    uids = {c.anchor_uid for c in comments if c.anchor_uid}
+    if not uids:
+        return {}
+    names = {}
+    for model in (Endpoint, DataModel):
+        rows = model.objects.filter(revision=cr.working, uid__in=uids).values_list("uid", "name")
+        names.update(rows)
+    return names
 
 
 def _act(request: HttpRequest, ws: str, spec: str, number: int, action, role=Role.EDITOR):
