@@ -112,3 +112,23 @@ def test_membership_of_another_workspace_is_404(client_for, owner, outsider):
     response = client_for(owner).post(_url("member_remove", foreign.pk))
     assert response.status_code == 404
     assert Membership.objects.filter(pk=foreign.pk).exists()
+
+
+def test_membership_changes_are_audited_with_their_actor(client_for, owner, viewer):
+    from specs_app.models import AuditEvent
+
+    UserFactory(username="newbie")
+    client = client_for(owner)
+    client.post(_url("member_add"), {"identifier": "newbie", "role": "editor"})
+    client.post(_url("member_role", _membership(viewer).pk), {"role": "reviewer"})
+    client.post(_url("member_remove", _membership(viewer).pk))
+    events = list(
+        AuditEvent.objects.filter(workspace__slug="acme")
+        .order_by("id")
+        .values_list("verb", "target", "actor__username", "spec")
+    )
+    assert events == [
+        ("member.added", "newbie", "olivia", None),
+        ("member.role_changed", "victor", "olivia", None),
+        ("member.removed", "victor", "olivia", None),
+    ]

@@ -137,3 +137,11 @@ def test_lint_panel_links_keep_the_browsed_revision(client_for, viewer, spec):
     body = client_for(viewer).get(SPEC_URL, {"revision": 1}).content.decode()
     panel = body.split('data-testid="lint-panel"', 1)[1]
     assert "?revision=1" in panel
+
+
+def test_saving_settings_is_audited(client_for, owner, spec):
+    from specs_app.models import AuditEvent
+
+    client_for(owner).post(SETTINGS_URL, _settings_post(owner_table="accounts"))
+    event = AuditEvent.objects.get(verb="lint_settings.changed")
+    assert (event.spec, event.actor, event.details["owner_table"]) == (spec, owner, "accounts")

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from specs_app.models import Membership, Role, Workspace
+from specs_app.services.audit import audit_record
 from specs_app.services.errors import ServiceError
 
 
@@ -20,13 +21,25 @@ def _find_user(identifier: str):
     return users[0]
 
 
-def membership_add(*, workspace: Workspace, identifier: str, role: Role) -> Membership:
+def _audit(membership: Membership, actor, verb: str, **details) -> None:
+    audit_record(
+        workspace=membership.workspace,
+        actor=actor,
+        verb=verb,
+        target=membership.user.username,
+        **details,
+    )
+
+
+def membership_add(*, workspace: Workspace, identifier: str, role: Role, actor=None) -> Membership:
     user = _find_user(identifier.strip())
     with transaction.atomic():
         Workspace.objects.select_for_update().get(pk=workspace.pk)
         if Membership.objects.filter(workspace=workspace, user=user).exists():
             raise ServiceError(f"{user.username} is already a member of {workspace.name}.")
-        return Membership.objects.create(workspace=workspace, user=user, role=role)
+        membership = Membership.objects.create(workspace=workspace, user=user, role=role)
+        _audit(membership, actor, "member.added", role=role)
+        return membership
 
 
 def _admins_left_without(membership: Membership) -> int:
@@ -37,21 +50,23 @@ def _admins_left_without(membership: Membership) -> int:
     )
 
 
-def membership_change_role(*, membership: Membership, role: Role) -> Membership:
+def membership_change_role(*, membership: Membership, role: Role, actor=None) -> Membership:
     with transaction.atomic():
         Workspace.objects.select_for_update().get(pk=membership.workspace_id)
         current = Membership.objects.select_for_update().get(pk=membership.pk)
         if current.role == Role.ADMIN and role != Role.ADMIN and not _admins_left_without(current):
             raise ServiceError("The last admin cannot be demoted: make someone else admin first.")
-        current.role = role
+        previous, current.role = current.role, role
         current.save(update_fields=["role"])
+        _audit(current, actor, "member.role_changed", role=role, previous=previous)
     return current
 
 
-def membership_remove(*, membership: Membership) -> None:
+def membership_remove(*, membership: Membership, actor=None) -> None:
     with transaction.atomic():
         Workspace.objects.select_for_update().get(pk=membership.workspace_id)
         current = Membership.objects.select_for_update().get(pk=membership.pk)
         if current.role == Role.ADMIN and not _admins_left_without(current):
             raise ServiceError("The last admin cannot be removed: make someone else admin first.")
+        _audit(current, actor, "member.removed", role=current.role)
         current.delete()

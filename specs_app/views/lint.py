@@ -58,6 +58,7 @@ def lint_settings(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
                 owner_table=form.cleaned_data["owner_table"],
                 external_tables=form.cleaned_data["external_tables"],
                 rules=form.rule_settings(),
+                actor=request.user,
             )
         except ServiceError as exc:
             form.add_error(None, str(exc))

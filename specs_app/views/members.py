@@ -46,6 +46,7 @@ def member_add(request: HttpRequest, ws: str) -> HttpResponse:
                 workspace=admin.workspace,
                 identifier=form.cleaned_data["identifier"],
                 role=Role(form.cleaned_data["role"]),
+                actor=request.user,
             )
         except ServiceError as exc:
             form.add_error("identifier", str(exc))
@@ -69,7 +70,9 @@ def member_role(request: HttpRequest, ws: str, membership_id: int) -> HttpRespon
         messages.error(request, "Pick one of the roles viewer, editor, reviewer or admin.")
         return redirect("specs_app:members", ws=ws)
     try:
-        membership_change_role(membership=target, role=Role(form.cleaned_data["role"]))
+        membership_change_role(
+            membership=target, role=Role(form.cleaned_data["role"]), actor=request.user
+        )
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
@@ -83,7 +86,7 @@ def member_remove(request: HttpRequest, ws: str, membership_id: int) -> HttpResp
     admin = get_membership_for_user(request.user, ws, Role.ADMIN)
     target = _member_of(admin, membership_id)
     try:
-        membership_remove(membership=target)
+        membership_remove(membership=target, actor=request.user)
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from specs_app.models import Spec
 from specs_app.models.lint import LintConfig
+from specs_app.services.audit import audit_record
 from specs_app.services.errors import ServiceError
 from specs_app.services.lint.registry import RULES
 from specs_app.services.lint.settings import DEFAULT_SETTINGS, LintSettings
@@ -27,7 +28,12 @@ def lint_settings_load(*, spec_id: int) -> LintSettings:
 
 
 def lint_config_update(
-    *, spec: Spec, owner_table: str, external_tables: list[str], rules: Mapping[str, str]
+    *,
+    spec: Spec,
+    owner_table: str,
+    external_tables: list[str],
+    rules: Mapping[str, str],
+    actor=None,
 ) -> LintConfig:
     """Replace the spec's lint configuration. `rules` holds only the rules that differ from
     their default (a setting equal to the default is not stored)."""
@@ -47,4 +53,13 @@ def lint_config_update(
         except ValidationError as exc:
             raise ServiceError(" ".join(exc.messages)) from exc
         config.save()
+        audit_record(
+            spec=spec,
+            actor=actor,
+            verb="lint_settings.changed",
+            target=spec.slug,
+            owner_table=config.owner_table,
+            external_tables=config.external_tables,
+            rules=config.rules,
+        )
     return config
