@@ -220,3 +220,25 @@ def test_anchored_comment_names_its_item(client_for, editor, reviewer, cr):
     body = client_for(editor).get(_url(cr)).content.decode()
     anchor = body.split('data-testid="comment-anchor">', 1)[1].split("</div>", 1)[0]
     assert anchor == f"on endpoint {endpoint.name}"
+
+
+def test_compare_names_the_endpoint_when_only_a_child_changed(
+    client_for, viewer, spec, editor, reviewer
+):
+    from specs_app.models import BusinessRule
+
+    ready_spec(spec)
+    cr = open_request(spec, editor, "Reword a rule")
+    rule = BusinessRule.objects.filter(revision=cr.working).select_related("endpoint").first()
+    services.change_request_update(
+        change_request=cr, actor=editor, row=rule, expected_version=rule.version, text="New rule"
+    )
+    approve_and_merge(cr, author=editor, reviewer=reviewer)
+    page = (
+        client_for(viewer)
+        .get(reverse("specs_app:compare", args=["acme", spec.slug]), {"from": 1, "to": 2})
+        .content.decode()
+    )
+    item = page.split('data-testid="diff-item"', 1)[1].split("</section>", 1)[0]
+    assert f"<strong>{rule.endpoint.name}</strong>" in item and "New rule" in item
+    assert "(removed item)" not in item

@@ -64,6 +64,15 @@ def group_by_item(changes: list[ItemChange]) -> list[dict]:
     return list(groups.values())
 
 
+def label_groups(groups: list[dict], *, revision: Revision) -> None:
+    """Name the groups whose own row did not change (only a child did), from `revision`."""
+    missing = {g["uid"]: g for g in groups if "title" not in g}
+    for model, kind in ((Endpoint, "endpoint"), (DataModel, "model")):
+        rows = model.objects.filter(revision=revision, uid__in=list(missing))
+        for uid, name in rows.values_list("uid", "name"):
+            missing[uid].update(title=name, kind=kind)
+
+
 def revision_diff(*, old: Revision, new: Revision) -> list[ItemChange]:
     return snapshot_diff(revision_snapshot(revision=old), revision_snapshot(revision=new))
 

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from specs_app.access import get_membership_for_user, get_revision_for_user, get_spec_for_user
 from specs_app.models import AuditEvent, ChangeRequest, Revision
-from specs_app.services.diff import group_by_item, markdown_diff, revision_diff
+from specs_app.services.diff import group_by_item, label_groups, markdown_diff, revision_diff
 
 
 @login_required
@@ -39,7 +39,7 @@ def spec_compare(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
         "spec": spec_obj,
         "old": old,
         "new": new,
-        "groups": group_by_item(revision_diff(old=old, new=new)),
+        "groups": _labelled_groups(old, new),
         "files": markdown_diff(old=old, new=new),
         "split": request.GET.get("diff") == "split",
         "compare_query": f"from={old.number}&to={new.number}",
@@ -48,6 +48,12 @@ def spec_compare(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
         ),
     }
     return render(request, "specs_app/history/compare.html", context)
+
+
+def _labelled_groups(old: Revision, new: Revision) -> list[dict]:
+    groups = group_by_item(revision_diff(old=old, new=new))
+    label_groups(groups, revision=new)
+    return groups
 
 
 @login_required

@@ -2,20 +2,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from specs_app.access import get_change_request_for_user, get_spec_for_user
 from specs_app.forms.review import ChangeRequestForm, CommentForm, ReviewForm
 from specs_app.models import AuditEvent, Comment, DataModel, Endpoint, Role
 from specs_app.services import review as services
-from specs_app.services.diff import group_by_item, markdown_diff, revision_diff
+from specs_app.services.diff import group_by_item, label_groups, markdown_diff, revision_diff
 from specs_app.services.errors import ServiceError
 from specs_app.services.render import markdown_to_safe_html
 
 
 def _cr_url(cr) -> str:
-    from django.urls import reverse
-
     spec = cr.spec
     return reverse("specs_app:change_request", args=[spec.workspace.slug, spec.slug, cr.number])
 
@@ -31,17 +30,6 @@ def change_request_new(request: HttpRequest, ws: str, spec: str) -> HttpResponse
     context = {"workspace": spec_obj.workspace, "spec": spec_obj, "form": form}
     status = 400 if request.method == "POST" else 200
     return render(request, "specs_app/review/new.html", context, status=status)
-
-
-def _label_groups(groups: list[dict], cr) -> None:
-    """Name the groups whose own row did not change (only a child did)."""
-    missing = [g["uid"] for g in groups if "title" not in g]
-    for model, kind in ((Endpoint, "endpoint"), (DataModel, "model")):
-        for uid, name in model.objects.filter(revision=cr.working, uid__in=missing).values_list(
-            "uid", "name"
-        ):
-            group = next(g for g in groups if g["uid"] == uid)
-            group.update(title=name, kind=kind)
 
 
 @login_required
@@ -71,7 +59,7 @@ def _tab_context(tab: str, cr, request: HttpRequest) -> dict:
     base = cr.base
     if tab == "changes":
         groups = group_by_item(revision_diff(old=base, new=cr.working)) if base else []
-        _label_groups(groups, cr)
+        label_groups(groups, revision=cr.working)
         files = markdown_diff(old=base, new=cr.working) if base else []
         return {"groups": groups, "files": files, "split": request.GET.get("diff") == "split"}
     if tab == "checks":
