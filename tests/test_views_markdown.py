@@ -107,3 +107,10 @@ def test_markdown_page_query_count_is_constant(
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_each_file_has_a_copy_button_bound_to_its_raw_text(client_for, viewer, spec):
+    body = client_for(viewer).get(_url(spec)).content.decode()
+    for key in ("api", "schema"):
+        assert f'data-copy-target="raw-{key}"' in body
+        assert f'<textarea id="raw-{key}"' in body

@@ -19,7 +19,7 @@ from specs_app.models import (
     Field,
     Revision,
 )
-from specs_app.services.snapshot import PARENT, Key, Snapshot, content_fields, label
+from specs_app.services.snapshot import PARENT, Key, Snapshot, label
 
 HEAD, DRAFT = "head", "draft"
 OVERVIEWS = ("api_overview", "schema_overview")
@@ -244,4 +244,4 @@ def revision_overviews(revision: Revision) -> dict[str, str]:
     return {name: getattr(revision, name) for name in OVERVIEWS}
 
 
-__all__ = ["DRAFT", "HEAD", "Conflict", "MergeResult", "content_fields", "three_way_merge"]
+__all__ = ["DRAFT", "HEAD", "Conflict", "MergeResult", "revision_overviews", "three_way_merge"]

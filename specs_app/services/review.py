@@ -329,6 +329,8 @@ class MergeStatus:
     unresolved_comments: int = 0
     conflicts: int = 0
     state_ok: bool = True
+    #: The three-way merge with the current head, when the head has moved past the base.
+    merge_preview: MergeResult | None = None
 
     @property
     def missing(self) -> list[str]:
@@ -381,7 +383,8 @@ def merge_status(change_request: ChangeRequest) -> MergeStatus:
     if spec.require_resolved_conversations:
         status.unresolved_comments = cr.comments.filter(resolved=False).count()
     if spec.head_id != cr.base_id:
-        status.conflicts = len(change_request_preview_merge(change_request=cr).conflicts)
+        status.merge_preview = change_request_preview_merge(change_request=cr)
+        status.conflicts = len(status.merge_preview.conflicts)
     return status
 
 
@@ -456,13 +459,11 @@ def change_request_merge(*, change_request: ChangeRequest, actor) -> Revision:
         status = merge_status(cr)
         if not status.can_merge:
             raise ServiceError("Cannot merge yet: " + " ".join(status.missing))
-        if spec.head_id == cr.base_id:
+        if status.merge_preview is None:
             merged = revision_publish(revision=cr.working, message=cr.title)
         else:
-            result = change_request_preview_merge(change_request=cr)
-            merged = revision_publish(
-                revision=_write_merged(spec, result, cr.author, cr.title), message=cr.title
-            )
+            merged_draft = _write_merged(spec, status.merge_preview, cr.author, cr.title)
+            merged = revision_publish(revision=merged_draft, message=cr.title)
         cr.state = State.MERGED
         cr.merged_revision = merged
         cr.merged_by = actor

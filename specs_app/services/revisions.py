@@ -12,7 +12,7 @@ from specs_app.models import (
     Revision,
     Spec,
 )
-from specs_app.services.errors import RevisionImmutable, ServiceError
+from specs_app.services.errors import RevisionImmutable
 
 _PARENT_MODELS = {"endpoint": Endpoint, "model": DataModel}
 
@@ -132,7 +132,6 @@ def normalize_overview(text: str) -> str:
 
 
 __all__ = [
-    "ServiceError",
     "normalize_overview",
     "require_draft",
     "revision_create_draft",

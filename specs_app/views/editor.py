@@ -252,6 +252,7 @@ def _respond_item(request, cr, item, *, form=None, prefix=None, saved=True):
 def item_save(request: HttpRequest, ws, spec, number, kind, uid) -> HttpResponse:
     cr = _editor(request, ws, spec, number)
     item = _item(cr, kind, uid)
+    # The form validates on a copy: an invalid post must not leak into the preview of `item`.
     form = ITEM_FORMS[kind][1](request.POST, instance=_item(cr, kind, uid), prefix="item")
 
     def save(data):

@@ -129,16 +129,6 @@ def _act(request: HttpRequest, ws: str, spec: str, number: int, action, role=Rol
 
 @login_required
 @require_POST
-def change_request_submit(request, ws, spec, number):
-    def submit(cr):
-        services.change_request_submit(change_request=cr, actor=request.user)
-        return "Submitted for review."
-
-    return _act(request, ws, spec, number, submit)
-
-
-@login_required
-@require_POST
 def change_request_review(request, ws, spec, number):
     form = ReviewForm(request.POST)
 
@@ -181,24 +171,24 @@ def comment_resolve(request, ws, spec, number, comment_id):
     return _act(request, ws, spec, number, resolve)
 
 
-@login_required
-@require_POST
-def change_request_close(request, ws, spec, number):
-    def close(cr):
-        services.change_request_close(change_request=cr, actor=request.user)
-        return "Closed."
+def _transition(service, note: str):
+    """A POST view that runs one change request transition and reports `note`."""
 
-    return _act(request, ws, spec, number, close)
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, ws: str, spec: str, number: int) -> HttpResponse:
+        def run(cr):
+            service(change_request=cr, actor=request.user)
+            return note
+
+        return _act(request, ws, spec, number, run)
+
+    return view
 
 
-@login_required
-@require_POST
-def change_request_reopen(request, ws, spec, number):
-    def reopen(cr):
-        services.change_request_reopen(change_request=cr, actor=request.user)
-        return "Reopened."
-
-    return _act(request, ws, spec, number, reopen)
+change_request_submit = _transition(services.change_request_submit, "Submitted for review.")
+change_request_close = _transition(services.change_request_close, "Closed.")
+change_request_reopen = _transition(services.change_request_reopen, "Reopened.")
 
 
 @login_required
