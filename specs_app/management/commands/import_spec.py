@@ -17,7 +17,8 @@ from specs_app.services.markdown import ImportResult, spec_import
 
 class Command(BaseCommand):
     help = (
-        "Import canonical markdown files into a spec: a new spec is published as r1, an "
+        "Import spec markdown (canonical, or a common variant of the template) into a spec: a "
+        "new spec is published as r1, an "
         "existing one gets a draft on top of its head. Prints a report."
     )
 

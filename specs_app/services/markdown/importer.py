@@ -32,6 +32,8 @@ from specs_app.models import (
 )
 from specs_app.models.validators import validate_overview
 from specs_app.services.markdown.export import ContentTree, load_api_tree, load_schema_tree
+from specs_app.services.markdown.loose_api import parse_loose_api
+from specs_app.services.markdown.loose_schema import parse_loose_schema
 from specs_app.services.markdown.parse import parse_api_markdown, parse_schema_markdown
 from specs_app.services.markdown.parsed import (
     ImportWarning,
@@ -40,7 +42,14 @@ from specs_app.services.markdown.parsed import (
     ParsedModel,
     ParsedSchema,
 )
-from specs_app.services.markdown.syntax import API_TITLE, SCHEMA_TITLE
+from specs_app.services.markdown.repair import repair_api, repair_schema
+from specs_app.services.markdown.syntax import (
+    API_MARKERS,
+    API_TITLE,
+    SCHEMA_MARKERS,
+    SCHEMA_TITLE,
+    is_canonical,
+)
 from specs_app.services.revisions import revision_publish
 
 IMPORT_MESSAGE = "Imported from markdown"
@@ -88,6 +97,11 @@ class ImportResult:
     spec_label: str = ""
     dry_run: bool = False
     change_request: object = None
+    #: True when a file was read as a variant of the template rather than the canonical format.
+    variant: bool = False
+    #: What was read, for reports: "METHOD /path" of each endpoint, {model name: field count}.
+    found_endpoints: list[str] = field(default_factory=list)
+    found_models: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """The report as JSON-ready data. The count of error cases is `error_cases` here,
@@ -100,6 +114,8 @@ class ImportResult:
             "revision": self.revision.label if self.revision else None,
             "change_request": self.change_request.number if self.change_request else None,
             **counts,
+            "variant": self.variant,
+            "found": {"endpoints": self.found_endpoints, "models": self.found_models},
             "warnings": [w.to_dict() for w in self.warnings],
             "errors": [e.to_dict() for e in self.errors],
         }
@@ -240,8 +256,7 @@ def _model_entry(parsed: ParsedModel, position: int) -> _Entry:
 
 
 def _read_api(text: str, file: str, result: ImportResult, checker: _Checker) -> _Half | None:
-    api, warnings = parse_api_markdown(text, file=file)
-    result.warnings += warnings
+    api = read_api_text(text, file, result, checker)
     if not _recognised(api, api.endpoints, API_TITLE, file, checker):
         return None
     entries = [_endpoint_entry(parsed, i) for i, parsed in enumerate(api.endpoints)]
@@ -259,8 +274,7 @@ def _read_api(text: str, file: str, result: ImportResult, checker: _Checker) -> 
 
 
 def _read_schema(text: str, file: str, result: ImportResult, checker: _Checker) -> _Half | None:
-    schema, warnings = parse_schema_markdown(text, file=file)
-    result.warnings += warnings
+    schema = read_schema_text(text, file, result, checker)
     if not _recognised(schema, schema.models, SCHEMA_TITLE, file, checker):
         return None
     entries = [_model_entry(parsed, i) for i, parsed in enumerate(schema.models)]
@@ -279,6 +293,46 @@ def _read_schema(text: str, file: str, result: ImportResult, checker: _Checker) 
     )
     _validate_overview(schema, file, checker)
     return _Half(DataModel, schema.overview, entries)
+
+
+def read_api_text(text: str, file: str, result: ImportResult, checker: _Checker) -> ParsedApi:
+    """The canonical parser for a canonical file, the lenient one for any other variant."""
+    if is_canonical(text, API_TITLE, API_MARKERS):
+        api, warnings = parse_api_markdown(text, file=file)
+        result.warnings += warnings
+        return api
+    api, warnings, errors = parse_loose_api(text, file=file)
+    _note_variant(file, result, errors)
+    result.warnings += warnings + repair_api(api, file)
+    for error in errors:
+        checker.error(error.file, error.line, error.message)
+    return api
+
+
+def read_schema_text(text: str, file: str, result: ImportResult, checker: _Checker) -> ParsedSchema:
+    if is_canonical(text, SCHEMA_TITLE, SCHEMA_MARKERS):
+        schema, warnings = parse_schema_markdown(text, file=file)
+        result.warnings += warnings
+        return schema
+    schema, warnings, errors = parse_loose_schema(text, file=file)
+    _note_variant(file, result, errors)
+    result.warnings += warnings + repair_schema(schema, file)
+    for error in errors:
+        checker.error(error.file, error.line, error.message)
+    return schema
+
+
+def _note_variant(file: str, result: ImportResult, errors: list) -> None:
+    if not errors:
+        result.warnings.append(
+            ImportWarning(
+                file,
+                1,
+                "not in the canonical format: read as a variant of the template; check what "
+                "this report says was guessed, normalised or skipped",
+            )
+        )
+    result.variant = True
 
 
 def _recognised(parsed, sections: list, title: str, file: str, checker: _Checker) -> bool:
@@ -430,22 +484,65 @@ def spec_import(
             spec = _new_spec(workspace, spec_slug, title, checker)
         halves = _read_halves(spec, api_text, schema_text, result, checker)
         result.counts = _count([half for half in halves.values() if half is not None])
-        result.errors = checker.errors
+        _note_found(result, halves)
+        result.warnings.sort(key=lambda item: (item.file, item.line))
+        result.errors = sorted(checker.errors, key=lambda item: (item.file, item.line))
         result.ok = not checker.errors
         if checker.errors or dry_run:
             return result
         result.revision = _write(spec, halves, author)
         result.spec = Spec.objects.select_related("head").get(pk=spec.pk)
         if not result.revision.is_published and author is not None:
-            result.change_request = _open_review(result.spec, result.revision, author, review_title)
+            result.change_request = _open_review(
+                result.spec, result.revision, author, review_title, import_report(result)
+            )
     return result
 
 
-def _open_review(spec: Spec, draft: Revision, author, title: str):
+def _note_found(result: ImportResult, halves: dict[str, _Half | None]) -> None:
+    if halves.get("api"):
+        result.found_endpoints = [
+            f"{entry.parent.method} {entry.parent.path}" for entry in halves["api"].entries
+        ]
+    if halves.get("schema"):
+        result.found_models = {
+            entry.parent.name: len(entry.children[Field]) for entry in halves["schema"].entries
+        }
+
+
+def _open_review(spec: Spec, draft: Revision, author, title: str, description: str):
     """An import into an existing spec is reviewed like any other change."""
     from specs_app.services.review import change_request_open
 
-    return change_request_open(spec=spec, author=author, title=title, working=draft)
+    return change_request_open(
+        spec=spec, author=author, title=title, description=description, working=draft
+    )
+
+
+#: The most report lines a change request description carries; the rest are counted.
+REPORT_LINES_IN_REVIEW = 200
+
+
+def import_report(result: ImportResult) -> str:
+    """The import report as markdown, for the change request a reviewer reads: every line the
+    importer skipped, guessed or normalised, by file and line."""
+    if not result.warnings:
+        return "Imported from markdown with no warnings: the files were canonical."
+    lines = [
+        f"Imported from markdown. The importer reported {len(result.warnings)} line(s) to "
+        "check: what it skipped, guessed or normalised.",
+        "",
+    ]
+    for item in result.warnings[:REPORT_LINES_IN_REVIEW]:
+        lines.append(f"- `{item.file}` line {item.line}: {_escape_markdown(item.message)}")
+    hidden = len(result.warnings) - REPORT_LINES_IN_REVIEW
+    if hidden > 0:
+        lines.append(f"- … and {hidden} more (run the import with --dry-run to see them all)")
+    return "\n".join(lines)
+
+
+def _escape_markdown(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("<", "&lt;")
 
 
 def _read_halves(

@@ -12,6 +12,10 @@ from specs_app.models.validators import split_top_level
 
 API_TITLE = "# REST API Endpoints"
 SCHEMA_TITLE = "# Database Schema"
+#: Lines only a canonical file has: a file with its title and these is read by the canonical
+#: parser (which reports every deviation); any other file by the lenient one.
+API_MARKERS = (r"^\*\*Method\*\*: ", r"^### Request\r?$")
+SCHEMA_MARKERS = (r"^\*\*Table\*\*: ", r"^### Fields\r?$")
 NONE = "None"
 NO_CONTENT = "No content"
 
@@ -21,6 +25,15 @@ FIELDS_COLUMNS = ("Field", "Type", "Constraints", "Description")
 
 # ---------------------------------------------------------------------------------------------
 # Labels
+
+
+def is_canonical(text: str, title: str, markers: tuple[str, ...]) -> bool:
+    text = text.removeprefix("\ufeff")
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if first != title:
+        return False
+    has_sections = re.search(r"^## ", text, re.MULTILINE) is not None
+    return not has_sections or all(re.search(m, text, re.MULTILINE) for m in markers)
 
 
 def label_line(label: str, value: str) -> str:

@@ -1,0 +1,207 @@
+"""Make values read from a real-world file fit the format, saying what changed.
+
+The canonical importer refuses a value the editor would refuse. A real-world file is full of
+values that are nearly right (a backtick in a name, a line break in a description, an
+unbalanced parenthesis), and refusing the whole file for them would make the importer useless.
+So each value is checked with the model field's own validators and, when it fails, normalised
+in the smallest way that passes; a row that still cannot be stored is left out, its text kept
+in the report with its line.
+"""
+
+import re
+from dataclasses import fields as dataclass_fields
+
+from django.core.exceptions import ValidationError
+
+from specs_app.models import (
+    BodyField,
+    DataModel,
+    Endpoint,
+    ErrorCase,
+    Field,
+    Index,
+    MigrationNote,
+    ModelConstraint,
+    Parameter,
+    Relationship,
+    TestCase,
+)
+from specs_app.models import BusinessRule as BusinessRuleModel
+from specs_app.models.validators import unbalanced_reason, validate_overview
+from specs_app.services.markdown.parsed import ImportWarning, ParsedApi, ParsedSchema
+from specs_app.services.revisions import normalize_overview
+
+_RECOGNISED = re.compile(r"^(PK|auto|NOT NULL|NULL|UNIQUE|FK -> .*|DEFAULT .*)$")
+
+
+class _Repairer:
+    def __init__(self, file: str):
+        self.file = file
+        self.warnings: list[ImportWarning] = []
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(ImportWarning(self.file, line, message))
+
+    def row(self, parsed, model, what: str) -> bool:
+        """Repair every attribute of `parsed` in place; False when it cannot be stored."""
+        for attribute in (f.name for f in dataclass_fields(parsed)):
+            if attribute in ("line", "lines") or not _is_model_field(model, attribute):
+                continue
+            value = getattr(parsed, attribute)
+            if isinstance(value, list):
+                continue
+            fixed, problem = self.value(model, attribute, value)
+            if problem:
+                self.warn(parsed.line, f"{what}: {problem}; not imported")
+                return False
+            if fixed != value:
+                setattr(parsed, attribute, fixed)
+                self.warn(parsed.line, f"{what}: {attribute} normalised to {fixed!r}")
+        return True
+
+    def value(self, model, attribute: str, value):
+        field = model._meta.get_field(attribute)
+        if not isinstance(value, str):
+            return value, _problem(field, value)
+        candidates = [_single_line(value, field.max_length)]
+        candidates += [fix(candidates[0]) for fix in _FIXES.get(attribute, ())]
+        candidates.append(_balanced(candidates[-1]))
+        for candidate in candidates:
+            if _problem(field, candidate) is None:
+                return candidate, None
+        if field.blank:
+            return "", None
+        return value, f"{field.verbose_name} {value!r} cannot be stored ({_problem(field, value)})"
+
+
+def _is_model_field(model, attribute: str) -> bool:
+    try:
+        model._meta.get_field(attribute)
+    except Exception:
+        return False
+    return True
+
+
+def _problem(field, value) -> str | None:
+    try:
+        field.clean(value, None)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return None
+
+
+def _single_line(value: str, max_length: int | None) -> str:
+    text = "".join(char if char.isprintable() else " " for char in value)
+    text = " ".join(text.split())
+    if max_length and len(text) > max_length:
+        text = text[: max_length - 1].rstrip() + "…"
+    return text
+
+
+def _balanced(value: str) -> str:
+    """Remove brackets and quotes until they balance (the last resort: the text stays)."""
+    text = value
+    for characters in ("\"'", "[]{}", "()"):
+        if unbalanced_reason(text) is None:
+            return text
+        text = text.translate({ord(char): None for char in characters})
+    return text
+
+
+def _without_recognised_tokens(value: str) -> str:
+    tokens = [token.strip() for token in re.split(r",\s*", value)]
+    return ", ".join(token for token in tokens if token and not _RECOGNISED.match(token))
+
+
+_FIXES = {
+    "name": (lambda v: v.replace("`", ""),),
+    "type": (
+        lambda v: re.split(r" \((?:required|optional)", v)[0],
+        lambda v: v.replace("(", "[").replace(")", "]"),
+    ),
+    "path": (lambda v: "/" + v.lstrip("/").split()[0] if v.split() else "/",),
+    "other_constraints": (_without_recognised_tokens,),
+    "columns": (lambda v: v.replace("`", ""),),
+    "text": (lambda v: v if v.strip().lower() != "none" else "",),
+}
+
+
+def repair_api(api: ParsedApi, file: str) -> list[ImportWarning]:
+    repairer = _Repairer(file)
+    kept = []
+    for endpoint in api.endpoints:
+        what = f"endpoint “{endpoint.name}”"
+        if not repairer.row(endpoint, Endpoint, what):
+            continue
+        kept.append(endpoint)
+        for attribute, model in (
+            ("parameters", Parameter),
+            ("body_fields", BodyField),
+            ("errors", ErrorCase),
+            ("business_rules", BusinessRuleModel),
+            ("test_cases", TestCase),
+        ):
+            rows = getattr(endpoint, attribute)
+            setattr(endpoint, attribute, [r for r in rows if repairer.row(r, model, what)])
+    api.endpoints = kept
+    _unique_names(api.endpoints, repairer, "endpoint")
+    _repair_overview(api, repairer)
+    return repairer.warnings
+
+
+def repair_schema(schema: ParsedSchema, file: str) -> list[ImportWarning]:
+    repairer = _Repairer(file)
+    kept = []
+    for model in schema.models:
+        what = f"model “{model.name}”"
+        if not repairer.row(model, DataModel, what):
+            continue
+        kept.append(model)
+        for attribute, row_model in (
+            ("fields", Field),
+            ("relationships", Relationship),
+            ("indexes", Index),
+            ("constraints", ModelConstraint),
+            ("migration_notes", MigrationNote),
+        ):
+            rows = getattr(model, attribute)
+            setattr(model, attribute, [r for r in rows if repairer.row(r, row_model, what)])
+        model.relationships = [r for r in model.relationships if _relationship_ok(r, repairer)]
+        _unique_names(model.fields, repairer, f"model “{model.name}”: field")
+    schema.models = kept
+    _unique_names(schema.models, repairer, "model")
+    _repair_overview(schema, repairer)
+    return repairer.warnings
+
+
+def _repair_overview(parsed: ParsedApi | ParsedSchema, repairer: _Repairer) -> None:
+    parsed.overview = normalize_overview(parsed.overview.replace("\t", "    "))
+    try:
+        validate_overview(parsed.overview)
+    except ValidationError as exc:
+        repairer.warn(parsed.overview_line, f"overview not imported: {' '.join(exc.messages)}")
+        parsed.overview = ""
+
+
+def _relationship_ok(parsed, repairer: _Repairer) -> bool:
+    values = {f.name: getattr(parsed, f.name) for f in dataclass_fields(parsed) if f.name != "line"}
+    try:
+        Relationship(**values).clean()
+    except ValidationError as exc:
+        repairer.warn(parsed.line, f"relationship not imported: {' '.join(exc.messages)}")
+        return False
+    return True
+
+
+def _unique_names(items: list, repairer: _Repairer, what: str) -> None:
+    """A repeated name gets a number (`Get task (2)`): both rows are kept."""
+    seen: set[str] = set()
+    for item in items:
+        name = item.name
+        number = 2
+        while item.name in seen:
+            item.name = f"{name} ({number})"
+            number += 1
+        if item.name != name:
+            repairer.warn(item.line, f"{what} name “{name}” is used twice; renamed “{item.name}”")
+        seen.add(item.name)
