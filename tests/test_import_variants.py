@@ -12,12 +12,14 @@ from tests.markdown_helpers import (
     API_PATH,
     SCHEMA_PATH,
     golden_api,
+    golden_schema,
     make_workspace,
     row_counts,
 )
 
 VARIANTS = Path(__file__).parent / "fixtures" / "variants"
 API_FIXTURES = sorted(p.name for p in VARIANTS.glob("api_*.md"))
+ALL_FIXTURES = sorted(p.name for p in VARIANTS.iterdir())
 
 
 @pytest.fixture
@@ -79,9 +81,9 @@ def test_an_import_into_an_existing_spec_puts_the_report_in_the_change_request(w
     assert "authentication not stated" in description
 
 
-@pytest.mark.parametrize("name", API_FIXTURES)
+@pytest.mark.parametrize("name", ALL_FIXTURES)
 @pytest.mark.django_db
-def test_export_import_export_is_a_fixed_point_for_every_api_fixture(ws, name):
+def test_export_import_export_is_a_fixed_point_for_every_fixture(ws, name):
     first = import_fixture(ws, name)
     assert first.ok, first.errors
     exported = revision_export(first.revision)
@@ -139,16 +141,57 @@ MALFORMED_API = {
 }
 
 
-@pytest.mark.parametrize("case", MALFORMED_API, ids=list(MALFORMED_API))
+SCHEMA = "# Database Schema\n\n## tasks\n\n"
+MALFORMED_SCHEMA = {
+    "unclosed fence": (SCHEMA + "```sql\nCREATE TABLE tasks (id INT);\n", 5, "never closed"),
+    "ragged table": (
+        SCHEMA + "| Column | Type | Constraints | Description |\n|---|---|---|---|\n"
+        "| id | INT | PK | Row id |\n| title | TEXT |\n",
+        8,
+        "table row has 2 cells",
+    ),
+    "sql that does not parse": (
+        SCHEMA + "```sql\nCREATE TABLE tasks (id INT REFERENCES);\n```\n",
+        6,
+        "SQL statement not parsed",
+    ),
+    "python with a syntax error": (
+        SCHEMA + "```python\nclass Task(SQLModel, table=True):\n"
+        "    id: int = Field(primary_key=True\n```\n",
+        7,
+        "Python not parsed",
+    ),
+    "plain python with a syntax error": (
+        "from sqlmodel import SQLModel\n\nclass Task(SQLModel, table=True):\n    id: int =\n",
+        4,
+        "Python not parsed",
+    ),
+    "binary junk": (MALFORMED_API["binary junk"][0], 1, "binary"),
+    "empty": ("", 1, "empty"),
+    "five megabytes": (MALFORMED_API["five megabytes"][0], 1, "larger"),
+}
+MALFORMED = [("api", case, *values) for case, values in MALFORMED_API.items()]
+MALFORMED += [("schema", case, *values) for case, values in MALFORMED_SCHEMA.items()]
+
+
+@pytest.mark.parametrize(
+    ("kind", "case", "text", "line", "message"),
+    MALFORMED,
+    ids=[f"{kind}: {case}" for kind, case, *_ in MALFORMED],
+)
 @pytest.mark.parametrize("existing", [False, True], ids=["new-spec", "existing-spec"])
 @pytest.mark.django_db
-def test_malformed_api_input_is_reported_with_its_line_and_changes_nothing(ws, case, existing):
-    text, line, message = MALFORMED_API[case]
+def test_malformed_input_is_reported_with_its_line_and_changes_nothing(
+    ws, kind, case, text, line, message, existing
+):
     if existing:
-        assert spec_import(workspace=ws, spec_slug="target", api_text=golden_api()).ok
+        golden = spec_import(
+            workspace=ws, spec_slug="target", api_text=golden_api(), schema_text=golden_schema()
+        )
+        assert golden.ok
     before = row_counts()
 
-    result = spec_import(workspace=ws, spec_slug="target", api_text=text)
+    result = spec_import(workspace=ws, spec_slug="target", **{f"{kind}_text": text})
 
     assert not result.ok and result.revision is None
     assert row_counts() == before

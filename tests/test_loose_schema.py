@@ -1054,7 +1054,7 @@ def test_crlf_emoji_and_non_english_text():
         ("id", "integer", True, 7),
         ("título", "texto", False, 8),
     ]
-    assert fields_of(libro)["título"].description == "El título del libro"
+    assert fields_of(libro)["título"].description == "El título del libro 🙂"
     assert_valid(schema)
 
 

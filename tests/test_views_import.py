@@ -118,3 +118,25 @@ def test_import_into_existing_spec_gives_a_draft(client_for, editor):
         spec.head,
         editor,
     )
+
+
+VARIANTS = Path(__file__).resolve().parent / "fixtures" / "variants"
+
+
+def test_a_variant_file_previews_with_what_was_guessed_line_by_line(client_for, editor):
+    api = (VARIANTS / "api_name_heading_labels.md").read_text()
+    schema = (VARIANTS / "schema_mixed_one_model.md").read_text()
+
+    response = client_for(editor).post(
+        URL, {"spec_slug": "tags", "api_text": api, "schema_text": schema}
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    warnings = body.split('data-testid="import-warnings"', 1)[1].split("</ul>", 1)[0]
+    assert "Skipped, guessed or normalised" in body
+    assert "line 1: not in the canonical format" in warnings
+    assert "merged from the table on line 7" in warnings
+    preview = body.split('data-testid="import-preview"', 1)[1]
+    assert "Create Tag" in preview and "Ticket" in preview
+    assert not Spec.objects.exists()

@@ -156,14 +156,15 @@ def _line_block(number: int, text: str, lines: list[Line], next_index: int) -> B
         return None
     heading = _HEADING.match(text)
     if heading:
-        return Heading(number, len(heading["hashes"]), clean_inline(heading["text"] or ""))
+        text = clean_inline(heading["text"] or "", emoji="all")
+        return Heading(number, len(heading["hashes"]), text)
     item = _LIST_ITEM.match(text)
     if item:
         return ListItem(number, len(item["indent"]), clean_inline(item["text"]))
     following = lines[next_index][1] if next_index < len(lines) else ""
     if _SETEXT.match(following) and text.strip() and not text.startswith(" " * 4):
         level = 1 if following.strip().startswith("=") else 2
-        return Heading(number, level, clean_inline(text))
+        return Heading(number, level, clean_inline(text, emoji="all"))
     return Paragraph(number, clean_inline(text))
 
 
@@ -224,19 +225,22 @@ def table_cells(text: str) -> list[str]:
     if text.endswith("|") and not text.endswith("\\|"):
         text = text[:-1]
     cells = re.split(r"(?<!\\)\|", text)
-    return [clean_inline(cell.replace("\\|", "|")) for cell in cells]
+    return [clean_inline(cell.replace("\\|", "|"), emoji="keep") for cell in cells]
 
 
-_EMOJI = re.compile(
-    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u2190-\u21ff\u2300-\u23ff]+"
-)
+_EMOJI = "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u2300-\u23ff]+"
+_ANY_EMOJI = re.compile(_EMOJI)
+_LEADING_EMOJI = re.compile(rf"^(?:\s*{_EMOJI})+\s*")
 
 
-def clean_inline(text: str) -> str:
-    """Text without emphasis markers, emoji or HTML line breaks; backticks are kept, since they
-    often mark a name."""
+def clean_inline(text: str, *, emoji: str = "leading") -> str:
+    """Text without emphasis markers or HTML line breaks; backticks are kept, since they often
+    mark a name. Emoji are decoration in headings (`emoji="all"` removes them) and in front of a
+    list item or paragraph (`"leading"`); inside a sentence or a table cell (`"keep"`, where ✓
+    may mean yes) they are kept."""
     text = re.sub(r"<br\s*/?>", " ", text, flags=re.IGNORECASE)
-    text = _EMOJI.sub("", text)
+    if emoji != "keep":
+        text = (_ANY_EMOJI if emoji == "all" else _LEADING_EMOJI).sub("", text)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?!\w)", r"\1", text)
     return " ".join(text.split())
