@@ -237,13 +237,13 @@ def model_key(name: str) -> str:
 def text_table(reports: list[FileReport]) -> str:
     lines = [
         f"{'file':52} {'kind':6} {'expect':>6} {'recog':>6} {'found':>6} "
-        f"{'warn':>5} {'err':>4} {'sec':>6}  note"
+        f"{'warn':>5} {'err':>4} {'sec':>6} {'ok':>3}  note"
     ]
     for r in reports:
         note = r.crashed or ("" if r.recognised >= 0.9 * r.expected else "below 90%")
         lines.append(
             f"{r.file[:52]:52} {r.kind:6} {r.expected:6} {r.recognised:6} {r.found:6} "
-            f"{r.warnings:5} {r.errors:4} {r.seconds:6.3f}  {note}"
+            f"{r.warnings:5} {r.errors:4} {r.seconds:6.3f} {'yes' if r.ok else 'no':>3}  {note}"
         )
     for kind in ("api", "schema"):
         subset = [r for r in reports if r.kind == kind]
@@ -252,8 +252,10 @@ def text_table(reports: list[FileReport]) -> str:
         share = recognised / expected if expected else 1.0
         slowest = max((r.seconds for r in subset), default=0.0)
         crashes = sum(bool(r.crashed) for r in subset)
+        importable = sum(r.ok for r in subset)
         lines.append(
             f"TOTAL {kind}: {len(subset)} files, {recognised}/{expected} recognised "
-            f"({share:.1%}), {crashes} crashes, slowest {slowest:.3f} s"
+            f"({share:.1%}), {importable} importable, {crashes} crashes, "
+            f"slowest {slowest:.3f} s"
         )
     return "\n".join(lines) + "\n"

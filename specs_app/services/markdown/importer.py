@@ -256,7 +256,7 @@ def _model_entry(parsed: ParsedModel, position: int) -> _Entry:
 
 
 def _read_api(text: str, file: str, result: ImportResult, checker: _Checker) -> _Half | None:
-    api = read_api_text(text, file, result, checker)
+    api = read_text("api", text, file, result, checker)
     if not _recognised(api, api.endpoints, API_TITLE, file, checker):
         return None
     entries = [_endpoint_entry(parsed, i) for i, parsed in enumerate(api.endpoints)]
@@ -274,7 +274,7 @@ def _read_api(text: str, file: str, result: ImportResult, checker: _Checker) -> 
 
 
 def _read_schema(text: str, file: str, result: ImportResult, checker: _Checker) -> _Half | None:
-    schema = read_schema_text(text, file, result, checker)
+    schema = read_text("schema", text, file, result, checker)
     if not _recognised(schema, schema.models, SCHEMA_TITLE, file, checker):
         return None
     entries = [_model_entry(parsed, i) for i, parsed in enumerate(schema.models)]
@@ -295,31 +295,33 @@ def _read_schema(text: str, file: str, result: ImportResult, checker: _Checker) 
     return _Half(DataModel, schema.overview, entries)
 
 
-def read_api_text(text: str, file: str, result: ImportResult, checker: _Checker) -> ParsedApi:
+#: Per file: its title, the lines only a canonical file has, the canonical parser, and the
+#: lenient parser with the repair of its values.
+_PARSERS = {
+    "api": (API_TITLE, API_MARKERS, parse_api_markdown, parse_loose_api, repair_api),
+    "schema": (
+        SCHEMA_TITLE,
+        SCHEMA_MARKERS,
+        parse_schema_markdown,
+        parse_loose_schema,
+        repair_schema,
+    ),
+}
+
+
+def read_text(key: str, text: str, file: str, result: ImportResult, checker: _Checker):
     """The canonical parser for a canonical file, the lenient one for any other variant."""
-    if is_canonical(text, API_TITLE, API_MARKERS):
-        api, warnings = parse_api_markdown(text, file=file)
+    title, markers, canonical, loose, repair = _PARSERS[key]
+    if is_canonical(text, title, markers):
+        parsed, warnings = canonical(text, file=file)
         result.warnings += warnings
-        return api
-    api, warnings, errors = parse_loose_api(text, file=file)
+        return parsed
+    parsed, warnings, errors = loose(text, file=file)
     _note_variant(file, result, errors)
-    result.warnings += warnings + repair_api(api, file)
+    result.warnings += warnings + repair(parsed, file)
     for error in errors:
         checker.error(error.file, error.line, error.message)
-    return api
-
-
-def read_schema_text(text: str, file: str, result: ImportResult, checker: _Checker) -> ParsedSchema:
-    if is_canonical(text, SCHEMA_TITLE, SCHEMA_MARKERS):
-        schema, warnings = parse_schema_markdown(text, file=file)
-        result.warnings += warnings
-        return schema
-    schema, warnings, errors = parse_loose_schema(text, file=file)
-    _note_variant(file, result, errors)
-    result.warnings += warnings + repair_schema(schema, file)
-    for error in errors:
-        checker.error(error.file, error.line, error.message)
-    return schema
+    return parsed
 
 
 def _note_variant(file: str, result: ImportResult, errors: list) -> None:

@@ -126,52 +126,52 @@ _FIXES = {
 }
 
 
+_ENDPOINT_CHILDREN = (
+    ("parameters", Parameter),
+    ("body_fields", BodyField),
+    ("errors", ErrorCase),
+    ("business_rules", BusinessRuleModel),
+    ("test_cases", TestCase),
+)
+_MODEL_CHILDREN = (
+    ("fields", Field),
+    ("relationships", Relationship),
+    ("indexes", Index),
+    ("constraints", ModelConstraint),
+    ("migration_notes", MigrationNote),
+)
+
+
 def repair_api(api: ParsedApi, file: str) -> list[ImportWarning]:
     repairer = _Repairer(file)
-    kept = []
-    for endpoint in api.endpoints:
-        what = f"endpoint “{endpoint.name}”"
-        if not repairer.row(endpoint, Endpoint, what):
-            continue
-        kept.append(endpoint)
-        for attribute, model in (
-            ("parameters", Parameter),
-            ("body_fields", BodyField),
-            ("errors", ErrorCase),
-            ("business_rules", BusinessRuleModel),
-            ("test_cases", TestCase),
-        ):
-            rows = getattr(endpoint, attribute)
-            setattr(endpoint, attribute, [r for r in rows if repairer.row(r, model, what)])
-    api.endpoints = kept
-    _unique_names(api.endpoints, repairer, "endpoint")
+    api.endpoints = _repaired(api.endpoints, Endpoint, _ENDPOINT_CHILDREN, "endpoint", repairer)
     _repair_overview(api, repairer)
     return repairer.warnings
 
 
 def repair_schema(schema: ParsedSchema, file: str) -> list[ImportWarning]:
     repairer = _Repairer(file)
-    kept = []
+    schema.models = _repaired(schema.models, DataModel, _MODEL_CHILDREN, "model", repairer)
     for model in schema.models:
-        what = f"model “{model.name}”"
-        if not repairer.row(model, DataModel, what):
-            continue
-        kept.append(model)
-        for attribute, row_model in (
-            ("fields", Field),
-            ("relationships", Relationship),
-            ("indexes", Index),
-            ("constraints", ModelConstraint),
-            ("migration_notes", MigrationNote),
-        ):
-            rows = getattr(model, attribute)
-            setattr(model, attribute, [r for r in rows if repairer.row(r, row_model, what)])
         model.relationships = [r for r in model.relationships if _relationship_ok(r, repairer)]
         _unique_names(model.fields, repairer, f"model “{model.name}”: field")
-    schema.models = kept
-    _unique_names(schema.models, repairer, "model")
     _repair_overview(schema, repairer)
     return repairer.warnings
+
+
+def _repaired(parents: list, parent_model, children, noun: str, repairer: _Repairer) -> list:
+    """The parents that can be stored, each with the children that can; names made unique."""
+    kept = []
+    for parent in parents:
+        what = f"{noun} “{parent.name}”"
+        if not repairer.row(parent, parent_model, what):
+            continue
+        kept.append(parent)
+        for attribute, model in children:
+            rows = getattr(parent, attribute)
+            setattr(parent, attribute, [r for r in rows if repairer.row(r, model, what)])
+    _unique_names(kept, repairer, noun)
+    return kept
 
 
 def _repair_overview(parsed: ParsedApi | ParsedSchema, repairer: _Repairer) -> None:
