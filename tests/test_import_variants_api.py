@@ -207,3 +207,21 @@ def test_text_outside_endpoints_is_reported_with_its_lines():
     assert [(e.method, e.path) for e in api.endpoints] == [("GET", "/api/a")]
     skipped = [w for w in warnings if "Rate limits" in w.message]
     assert [(w.line, "lines 5-5" in w.message) for w in skipped] == [(3, True)]
+
+
+def test_a_file_that_mixes_the_variants():
+    api, warnings = parse("api_mixed_styles.md")
+
+    assert [(e.name, e.method, e.path) for e in api.endpoints] == [
+        ("GET /api/products", "GET", "/api/products"),
+        ("Product detail", "GET", "/api/products/{sku}"),
+        ("Cart", "POST", "/api/cart/items"),
+        ("Empty the cart", "DELETE", "/api/cart"),
+    ]
+    products, detail, cart, empty = api.endpoints
+    assert params(products) == [("query", "q", "string", False)]
+    assert [r.text for r in products.business_rules] == ["Catalogue"]  # from the summary row
+    assert errors(detail) == [(404, "unknown sku")]
+    assert body(cart, "request") == [("sku", "string", True), ("quantity", "integer", False)]
+    assert (empty.success_status, errors(empty)) == (204, [(401, "Not signed in")])
+    assert any("merged into the endpoint on line 5" in w.message for w in warnings)

@@ -143,3 +143,23 @@ def test_one_model_given_as_table_sql_and_sqlmodel_is_one_model_with_fields_merg
     merged = [w for w in warnings if "merged from" in w.message]
     assert [w.line for w in merged] == [5]
     assert "table on line 7, SQL on line 13 and SQLModel on line 21" in merged[0].message
+
+
+def test_a_file_that_mixes_table_list_and_sql_models_and_a_relationships_section():
+    schema, _ = parse("schema_mixed_styles.md")
+
+    assert [(m.name, m.table) for m in schema.models] == [
+        ("Product", "products"),
+        ("CartItem", "cart_items"),
+        ("AuditEvent", "audit_events"),
+    ]
+    products, items, events = schema.models
+    assert products.fields[1].other_constraints == "CHECK (price_cents >= 0)"
+    assert columns(items) == [
+        ("id", "uuid", True, "", False, ""),
+        ("sku", "varchar(32)", False, "products.sku", False, ""),
+        ("quantity", "integer", False, "", False, "1"),
+    ]
+    (belongs,) = items.relationships
+    assert (belongs.kind, belongs.target, belongs.fk_field) == ("belongs_to", "Product", "sku")
+    assert columns(events)[1] == ("payload", "JSONB", False, "", False, "")

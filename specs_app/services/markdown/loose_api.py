@@ -268,8 +268,10 @@ def _read_block(block: Block, reader: _Reader) -> None:
     elif not _starts_endpoint(block, reader):
         if reader.current is None:
             _skip(block, reader)
-        else:
-            _read_content(block, reader)
+            return
+        if not isinstance(block, Paragraph):
+            reader.pending = None  # content, not a description: the sub-heading was a part
+        _read_content(block, reader)
 
 
 def _read_heading(heading: Heading, reader: _Reader) -> None:
@@ -285,6 +287,9 @@ def _read_heading(heading: Heading, reader: _Reader) -> None:
         return
     if current and current.from_heading and heading.level > current.level:
         _set_part(current, heading.text, heading.line, "", reader)
+        # A sub-heading that is not a part may name an endpoint of its own (`### Empty the
+        # cart` then a request line), or be a part the format lacks; what follows tells.
+        reader.pending = heading if part_of(heading.text)[0] is None else None
         return
     _close(reader)
     reader.pending = heading
@@ -321,7 +326,7 @@ def _close(reader: _Reader) -> None:
 
 def _starts_endpoint(block: Block, reader: _Reader) -> bool:
     """Is `block` a marker of a new endpoint (and was it read as one)?"""
-    if reader.current is not None and reader.current.method_in_heading:
+    if reader.current is not None and reader.current.method_in_heading and reader.pending is None:
         return False
     if isinstance(block, Table):
         return _summary_table(block, reader)
@@ -330,7 +335,7 @@ def _starts_endpoint(block: Block, reader: _Reader) -> bool:
         found = _METHOD_PATH.match(first)
         if found is None or block.lang in ("json", "javascript", "js"):
             return False
-        if reader.current is not None and reader.current.endpoint.method:
+        if reader.current is not None and reader.current.endpoint.method and not reader.pending:
             return False
         _marker(block.line, found, "", reader)
         _headers_after_request_line(block, reader)
@@ -532,13 +537,6 @@ def _set_part(
         current.part = RULES
         if value:
             _keep_as_rule(endpoint, line, f"{current.part_label}: {value}", reader)
-        else:
-            reader.warn(
-                line,
-                f"endpoint “{_label(endpoint)}”: “{current.part_label}” is not a part of the "
-                "format; its content is kept as business rules",
-            )
-        current.part_label = current.part_label
         return
     _inline_value(kind, value, code, line, current, reader)
 
