@@ -48,6 +48,8 @@ class MergeResult:
     overviews: dict[str, str]
     conflicts: list[Conflict] = field(default_factory=list)
     resolved: list[Conflict] = field(default_factory=list)
+    #: The head the merge was made on: writing the result forks it and applies the difference.
+    head: Snapshot = field(default_factory=dict)
 
     @property
     def clean(self) -> bool:
@@ -61,6 +63,16 @@ class _Sides:
     draft: Snapshot
     resolutions: dict[str, str]
     result: MergeResult
+    #: Child keys by parent uid, over the three sides: built once, so that finding an item's
+    #: children does not scan every row of every snapshot for every item.
+    children_by_parent: dict[UUID, set[Key]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for snapshot in (self.base, self.head, self.draft):
+            for key, values in snapshot.items():
+                parent = values.get(PARENT)
+                if parent is not None:
+                    self.children_by_parent.setdefault(parent, set()).add(key)
 
     def settle(self, conflict: Conflict) -> str | None:
         choice = self.resolutions.get(conflict.id)
@@ -81,7 +93,7 @@ def three_way_merge(
     draft_overviews: dict[str, str],
     resolutions: dict[str, str] | None = None,
 ) -> MergeResult:
-    sides = _Sides(base, head, draft, resolutions or {}, MergeResult({}, {}))
+    sides = _Sides(base, head, draft, resolutions or {}, MergeResult({}, {}, head=head))
     sides.result.overviews = _merge_fields(
         "overview", "Overview", base_overviews, head_overviews, draft_overviews, OVERVIEWS, sides
     )
@@ -98,9 +110,7 @@ def _uids(sides: _Sides, model: type[ContentRow]) -> list[UUID]:
 
 
 def _children_keys(sides: _Sides, children, parent_uid: UUID) -> list[Key]:
-    keys = set()
-    for snapshot in (sides.base, sides.head, sides.draft):
-        keys |= {k for k, v in snapshot.items() if k[0] in children and v[PARENT] == parent_uid}
+    keys = {k for k in sides.children_by_parent.get(parent_uid, ()) if k[0] in children}
     return sorted(keys, key=lambda k: (CONTENT_MODELS.index(k[0]), str(k[1])))
 
 
@@ -159,6 +169,10 @@ def _merge_row(key: Key, sides: _Sides) -> dict | None:
         base = {}
     elif head is None or draft is None:
         return _merge_child_deletion(key, base, head, draft, sides)
+    if draft == base or head == draft:
+        return head  # most rows of a big spec: unchanged on one side at least
+    if head == base:
+        return draft
     what = f"{model._meta.verbose_name} {label(model, draft)}"
     return _merge_fields(f"{model.__name__}:{uid}", what, base, head, draft, None, sides)
 

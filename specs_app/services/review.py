@@ -27,10 +27,11 @@ from specs_app.services.errors import ServiceError
 from specs_app.services.merge import MergeResult, revision_overviews, three_way_merge
 from specs_app.services.revisions import (
     revision_create_draft,
+    revision_fork,
     revision_publish,
     revision_update_overviews,
 )
-from specs_app.services.snapshot import revision_snapshot, snapshot_write
+from specs_app.services.snapshot import revision_snapshot, snapshot_apply
 
 State = ChangeRequest.State
 Verdict = Review.Verdict
@@ -413,10 +414,12 @@ def change_request_preview_merge(
 
 
 def _write_merged(spec: Spec, result: MergeResult, author, message: str) -> Revision:
-    revision = Revision.objects.create(
-        spec=spec, parent=spec.head, author=author, message=message, **result.overviews
-    )
-    snapshot_write(snapshot=result.snapshot, revision=revision)
+    """The merge result as a new draft on the head: a fork of the head with the difference
+    applied, so the cost follows the size of the change rather than of the spec."""
+    revision = revision_fork(source=spec.head, author=author, message=message)
+    Revision.objects.filter(pk=revision.pk).update(**result.overviews)
+    revision.refresh_from_db()
+    snapshot_apply(revision=revision, current=result.head, target=result.snapshot)
     return revision
 
 

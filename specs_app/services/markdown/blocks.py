@@ -22,7 +22,7 @@ _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\
 
 #: Files larger than this are refused before parsing: no spec is that long, and parsing junk
 #: of that size would only produce a report nobody reads.
-MAX_BYTES = 2_000_000
+MAX_BYTES = 4_000_000
 
 
 @dataclass

@@ -45,14 +45,25 @@ VAGUE = re.compile(
 MIN_WORDS = 3
 
 
-def texts(content: LintContent) -> Iterator[tuple[Item, str, str]]:
-    """(item, what, text) for every free text of the revision, overviews first."""
+def texts(content: LintContent) -> Iterator[tuple[ContentRow | str, str, str]]:
+    """(row, what, text) for every free text of the revision, overviews first (with the
+    overview's attribute name for the row). `_item` turns a row with a finding into its item:
+    building one for each of the tens of thousands of texts of a big spec is what cost time."""
     for attribute, label in OVERVIEWS.items():
-        yield content.overview_item(attribute), label, getattr(content.revision, attribute)
+        yield attribute, label, getattr(content.revision, attribute)
     for row in all_rows(content):
-        for name in TEXT_VALUES.get(type(row), ()):
-            what = type(row)._meta.get_field(name).verbose_name
-            yield content.item(row), what, getattr(row, name)
+        for name, what in _TEXT_LABELS.get(type(row), ()):
+            yield row, what, getattr(row, name)
+
+
+def _item(content: LintContent, row: ContentRow | str) -> Item:
+    return content.overview_item(row) if isinstance(row, str) else content.item(row)
+
+
+_TEXT_LABELS = {
+    model: tuple((name, model._meta.get_field(name).verbose_name) for name in names)
+    for model, names in TEXT_VALUES.items()
+}
 
 
 def _quoted(found: list[str]) -> str:
@@ -69,9 +80,12 @@ def _quoted(found: list[str]) -> str:
     "comment rather than in the spec.",
 )
 def marker(content: LintContent, settings: LintSettings) -> Iterator[Hit]:
-    for item, what, text in texts(content):
+    for row, what, text in texts(content):
         if found := [match.group(0) for match in MARKERS.finditer(text)]:
-            yield (item, f"The {what} holds {_quoted(found)}: replace it with the decision.")
+            yield (
+                _item(content, row),
+                f"The {what} holds {_quoted(found)}: replace it with the decision.",
+            )
 
 
 @rule(
@@ -84,9 +98,12 @@ def marker(content: LintContent, settings: LintSettings) -> Iterator[Hit]:
     fix="Say exactly what happens: name every field, limit or case instead of hinting at it.",
 )
 def vague_wording(content: LintContent, settings: LintSettings) -> Iterator[Hit]:
-    for item, what, text in texts(content):
+    for row, what, text in texts(content):
         if found := [match.group(0) for match in VAGUE.finditer(text)]:
-            yield (item, f"The {what} says {_quoted(found)}: state exactly what is meant.")
+            yield (
+                _item(content, row),
+                f"The {what} says {_quoted(found)}: state exactly what is meant.",
+            )
 
 
 @rule(

@@ -1,0 +1,146 @@
+"""The pages that show a whole spec, an item of it or a diff cost the same number of SQL queries
+for a small spec and a big one (specs built by the big-spec generator, published as r1)."""
+
+import pytest
+from django.urls import reverse
+
+from specs_app.models import BusinessRule, DataModel, Endpoint
+from specs_app.services import review as services
+from specs_app.services.bigspec import BigSpecSize, make_big_spec
+from tests.review_helpers import approve_and_merge, edit_endpoint, open_request, ready_spec
+
+pytestmark = pytest.mark.django_db
+
+SIZES = {
+    "small": BigSpecSize(endpoints=10, models=3, seed=1),
+    "big": BigSpecSize(endpoints=200, models=60, seed=1),
+}
+size_param = pytest.mark.parametrize("size", SIZES)
+
+
+def _spec(workspace, owner, size: str):
+    spec = make_big_spec(workspace=workspace, slug=f"big-{size}", size=SIZES[size], author=owner)
+    return ready_spec(spec)
+
+
+def _items(revision):
+    endpoints = Endpoint.objects.filter(revision=revision).order_by("position", "id")
+    models = DataModel.objects.filter(revision=revision).order_by("position", "id")
+    return list(endpoints), list(models)
+
+
+def _update(cr, editor, row, **values):
+    services.change_request_update(
+        change_request=cr, actor=editor, row=row, expected_version=row.version, **values
+    )
+
+
+def _changed_request(spec, editor):
+    """A change request that renames 3 endpoints, rewords the ownership of 2 models and a
+    business rule of a 4th endpoint (a change to a child only: its endpoint gets named from the
+    draft)."""
+    cr = open_request(spec, editor, "Reword things")
+    endpoints, models = _items(cr.working)
+    for endpoint in endpoints[:3]:
+        edit_endpoint(cr, editor, endpoint.name, name=f"{endpoint.name} v2")
+    for model in models[:2]:
+        _update(cr, editor, model, ownership=f"Changed ownership of {model.name}")
+    rule = BusinessRule.objects.filter(endpoint=endpoints[3]).first()
+    _update(cr, editor, rule, text="Reworded rule")
+    return cr
+
+
+def _get(client, django_assert_num_queries, expected, url, params=None) -> str:
+    with django_assert_num_queries(expected):
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _cr_url(cr, name, *extra) -> str:
+    return reverse(f"specs_app:{name}", args=["acme", cr.spec.slug, cr.number, *extra])
+
+
+# Every page starts with: session, user, membership (with workspace), spec (with head).
+
+
+@size_param
+def test_spec_page(client_for, viewer, workspace, owner, django_assert_num_queries, size):
+    spec = _spec(workspace, owner, size)
+    endpoints, models = _items(spec.head)
+    url = reverse("specs_app:spec_detail", args=["acme", spec.slug])
+    # 4 + latest export, lint content (12 tables: endpoints, models and their children; the page
+    # lists its endpoints and models), lint configuration, open change requests, published
+    # revisions
+    body = _get(client_for(viewer), django_assert_num_queries, 20, url)
+    assert "Revision r1" in body and endpoints[-1].path in body and models[-1].table in body
+
+
+@size_param
+def test_endpoint_editor(client_for, editor, workspace, owner, django_assert_num_queries, size):
+    cr = open_request(_spec(workspace, owner, size), editor)
+    endpoint = _items(cr.working)[0][-1]
+    url = _cr_url(cr, "editor_item", "endpoint", endpoint.uid)
+    # 4 + change request, the endpoint, its 5 child tables for the row forms, the same 5 again
+    # for the markdown preview, lint configuration and lint content of the draft (12 tables)
+    body = _get(client_for(editor), django_assert_num_queries, 29, url)
+    assert f"## {endpoint.name}" in body and endpoint.path in body and "Markdown preview" in body
+
+
+@size_param
+def test_model_editor(client_for, editor, workspace, owner, django_assert_num_queries, size):
+    cr = open_request(_spec(workspace, owner, size), editor)
+    model = _items(cr.working)[1][-1]
+    url = _cr_url(cr, "editor_item", "model", model.uid)
+    # 4 + change request, the model, its 5 child tables for the row forms, the same 5 again for
+    # the markdown preview, lint configuration and lint content of the draft (12 tables)
+    body = _get(client_for(editor), django_assert_num_queries, 29, url)
+    assert f"## {model.name}" in body and f"**Table**: {model.table}" in body
+
+
+@size_param
+def test_editor_home(client_for, editor, workspace, owner, django_assert_num_queries, size):
+    cr = open_request(_spec(workspace, owner, size), editor)
+    endpoints, models = _items(cr.working)
+    # 4 + change request, endpoints, models
+    body = _get(client_for(editor), django_assert_num_queries, 7, _cr_url(cr, "editor_home"))
+    assert endpoints[-1].name in body and models[-1].name in body
+
+
+@size_param
+def test_changes_tab(client_for, editor, workspace, owner, django_assert_num_queries, size):
+    cr = _changed_request(_spec(workspace, owner, size), editor)
+    endpoints, models = _items(cr.working)
+    url = _cr_url(cr, "change_request")
+    # 4 + change request, reviews and unresolved comments (merge status), reviews again (for the
+    # page), snapshots of base and draft (12 tables each), names of the items whose only change
+    # is a child (endpoints, models), markdown exports of base and draft (spec + 12 tables each)
+    body = _get(client_for(editor), django_assert_num_queries, 60, url, {"tab": "changes"})
+    assert endpoints[2].name.endswith(" v2") and endpoints[2].name in body
+    assert f"Changed ownership of {models[1].name}" in body
+    assert endpoints[3].name in body and "Reworded rule" in body
+
+
+@size_param
+def test_compare(
+    client_for, viewer, editor, reviewer, workspace, owner, django_assert_num_queries, size
+):
+    spec = _spec(workspace, owner, size)
+    approve_and_merge(_changed_request(spec, editor), author=editor, reviewer=reviewer)
+    endpoints, _ = _items(spec.revisions.get(number=2))
+    url = reverse("specs_app:compare", args=["acme", spec.slug])
+    # 4 (the head is r2) + r1, snapshots of r1 and r2 (12 tables each), names of the items whose
+    # only change is a child (endpoints, models), markdown exports of r1 and r2 (spec + 12 each)
+    body = _get(client_for(viewer), django_assert_num_queries, 57, url, {"from": 1, "to": 2})
+    assert endpoints[2].name.endswith(" v2") and endpoints[2].name in body
+    assert endpoints[3].name in body and "Reworded rule" in body
+
+
+@size_param
+def test_markdown_page(client_for, viewer, workspace, owner, django_assert_num_queries, size):
+    spec = _spec(workspace, owner, size)
+    endpoints, models = _items(spec.head)
+    url = reverse("specs_app:markdown", args=["acme", spec.slug])
+    # 4 + the export (spec again, 12 tables), published revisions
+    body = _get(client_for(viewer), django_assert_num_queries, 18, url)
+    assert f"## {endpoints[-1].name}" in body and f"**Table**: {models[-1].table}" in body
