@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from specs_app.models import Membership, Role
 from tests.factories import UserFactory, WorkspaceFactory, published_spec
@@ -20,6 +21,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a rolled-back SQLite test reuses primary keys,
+    which the cache of published revisions is keyed by."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """The pages that show a whole spec, an item of it or a diff cost the same number of SQL queries
 for a small spec and a big one (specs built by the big-spec generator, published as r1)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -64,16 +66,22 @@ def _cr_url(cr, name, *extra) -> str:
 # Every page starts with: session, user, membership (with workspace), spec (with head).
 
 
+def _lint_badges(body: str) -> list[str]:
+    return re.findall(r'data-testid="lint-(?:errors|warnings)">([^<]*)<', body)
+
+
 @size_param
 def test_spec_page(client_for, viewer, workspace, owner, django_assert_num_queries, size):
     spec = _spec(workspace, owner, size)
     endpoints, models = _items(spec.head)
     url = reverse("specs_app:spec_detail", args=["acme", spec.slug])
-    # 4 + latest export, lint content (12 tables: endpoints, models and their children; the page
-    # lists its endpoints and models), lint configuration, open change requests, published
-    # revisions
-    body = _get(client_for(viewer), django_assert_num_queries, 20, url)
+    # 4 + latest export, endpoints, models, lint configuration, lint content (12 tables), open
+    # change requests, published revisions
+    body = _get(client_for(viewer), django_assert_num_queries, 22, url)
     assert "Revision r1" in body and endpoints[-1].path in body and models[-1].table in body
+    # The lint findings of a published revision are computed once: 12 queries fewer after that.
+    again = _get(client_for(viewer), django_assert_num_queries, 10, url)
+    assert _lint_badges(again) == _lint_badges(body) and endpoints[-1].path in again
 
 
 @size_param

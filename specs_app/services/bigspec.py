@@ -145,6 +145,7 @@ def _location_parameters(is_item: bool) -> list[str]:
         "- **Path Parameters**: None",
         "- **Query Parameters**:",
         "  - `page`: integer (optional, min 1) - Page number",
+        "  - `sort`: string (optional) - Field to sort by",
     ]
 
 

@@ -7,6 +7,8 @@ Python-Markdown's own fenced_code does not read; pymdownx.superfences does."""
 import markdown
 import nh3
 
+from specs_app.services.cache import remembered, text_key
+
 _TAGS = {
     "a",
     "blockquote",
@@ -46,6 +48,11 @@ _ATTRIBUTES = {
 
 
 def markdown_to_safe_html(text: str) -> str:
+    """Markdown rendered and sanitised; the same text is rendered once (see services/cache.py)."""
+    return remembered(("markdown", text_key(text)), lambda: _render(text))
+
+
+def _render(text: str) -> str:
     html = markdown.markdown(
         text,
         extensions=["tables", "pymdownx.highlight", "pymdownx.superfences"],

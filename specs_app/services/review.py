@@ -380,7 +380,7 @@ def merge_status(change_request: ChangeRequest) -> MergeStatus:
         else:
             status.approvals.append(state)
     if spec.lint_gate:
-        status.lint_errors = _lint_error_count(cr.working)
+        status.lint_errors = _lint_error_count(cr)
     if spec.require_resolved_conversations:
         status.unresolved_comments = cr.comments.filter(resolved=False).count()
     if spec.head_id != cr.base_id:
@@ -389,10 +389,12 @@ def merge_status(change_request: ChangeRequest) -> MergeStatus:
     return status
 
 
-def _lint_error_count(revision: Revision) -> int:
-    from specs_app.services.lint import lint_revision
+def _lint_error_count(cr: ChangeRequest) -> int:
+    from specs_app.services.lint import lint_draft, lint_settings_load
 
-    return sum(1 for finding in lint_revision(revision) if finding.severity == "error")
+    settings = lint_settings_load(spec_id=cr.spec_id)
+    findings = lint_draft(cr.working, cr.content_version, settings)
+    return sum(1 for finding in findings if finding.severity == "error")
 
 
 def change_request_preview_merge(

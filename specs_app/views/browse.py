@@ -1,6 +1,9 @@
+from uuid import UUID
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from specs_app.access import (
@@ -12,16 +15,13 @@ from specs_app.access import (
 from specs_app.models import (
     BodyField,
     ChangeRequest,
+    DataModel,
+    Endpoint,
     Parameter,
     Role,
 )
 from specs_app.services.git import export_latest
-from specs_app.services.lint import (
-    lint_content,
-    lint_report,
-    lint_settings_load,
-    load_lint_content,
-)
+from specs_app.services.lint import lint_report, lint_revision, lint_settings_load
 from specs_app.services.review import change_requests_awaiting_review
 from specs_app.views.context import require_revision, revision_page_context
 
@@ -66,13 +66,27 @@ def spec_detail(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
     revision = context["revision"]
     if revision is None:
         return render(request, "specs_app/browse/spec_detail.html", context)
-    # The lint content holds the endpoints and models the page lists: no second query for them.
-    content = load_lint_content(revision=revision)
-    context["endpoints"] = content.endpoints
-    context["models"] = content.models
+    context["endpoints"] = list(Endpoint.objects.filter(revision=revision))
+    context["models"] = list(DataModel.objects.filter(revision=revision))
     settings = lint_settings_load(spec_id=context["spec"].pk)
-    context["lint"] = lint_report(lint_content(content, settings))
+    context["lint"] = lint_report(lint_revision(revision, settings))  # computed once per revision
+    context.update(_item_url_prefixes(context))
     return render(request, "specs_app/browse/spec_detail.html", context)
+
+
+def _item_url_prefixes(context: dict) -> dict:
+    """The links of the item tables as prefix + uid: reversing a URL for each of a thousand
+    rows cost more than the rest of the page."""
+    args = [context["workspace"].slug, context["spec"].slug, _PLACEHOLDER]
+    return {
+        f"{kind}_url_prefix": reverse(f"specs_app:{kind}_detail", args=args).split(
+            str(_PLACEHOLDER)
+        )[0]
+        for kind in ("endpoint", "model")
+    }
+
+
+_PLACEHOLDER = UUID(int=0)
 
 
 @login_required

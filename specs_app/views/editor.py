@@ -21,7 +21,7 @@ from specs_app.forms.editor import ITEM_FORMS, ROW_FORMS, STATUS_CHOICES, Overvi
 from specs_app.models import DataModel, Endpoint, Role
 from specs_app.services import review as services
 from specs_app.services.errors import ServiceError, StaleVersion
-from specs_app.services.lint import lint_revision
+from specs_app.services.lint import lint_draft, lint_settings_load
 from specs_app.services.markdown import render_endpoint_markdown, render_model_markdown
 from specs_app.services.render import markdown_to_safe_html
 
@@ -128,7 +128,9 @@ def _sections(item, bound: dict) -> list[Section]:
 def _preview(cr, item) -> dict:
     is_endpoint = isinstance(item, Endpoint)
     text = render_endpoint_markdown(item) if is_endpoint else render_model_markdown(item)
-    findings = [f for f in lint_revision(cr.working) if str(f.item.page_uid) == str(item.uid)]
+    settings = lint_settings_load(spec_id=cr.spec_id)
+    all_findings = lint_draft(cr.working, cr.content_version, settings)
+    findings = [f for f in all_findings if str(f.item.page_uid) == str(item.uid)]
     return {"preview_text": text, "preview_html": markdown_to_safe_html(text), "findings": findings}
 
 

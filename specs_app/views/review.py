@@ -9,6 +9,7 @@ from specs_app.access import get_change_request_for_user, get_spec_for_user
 from specs_app.forms.review import ChangeRequestForm, CommentForm, ReviewForm
 from specs_app.models import AuditEvent, Comment, DataModel, Endpoint, Role
 from specs_app.services import review as services
+from specs_app.services.cache import remembered
 from specs_app.services.diff import group_by_item, label_groups, markdown_diff, revision_diff
 from specs_app.services.errors import ServiceError
 from specs_app.services.render import markdown_to_safe_html
@@ -56,22 +57,30 @@ def change_request_detail(request: HttpRequest, ws: str, spec: str, number: int)
 
 
 def _tab_context(tab: str, cr, request: HttpRequest) -> dict:
-    base = cr.base
     if tab == "changes":
-        groups = group_by_item(revision_diff(old=base, new=cr.working)) if base else []
-        label_groups(groups, revision=cr.working)
-        files = markdown_diff(old=base, new=cr.working) if base else []
-        return {"groups": groups, "files": files, "split": request.GET.get("diff") == "split"}
+        parts = ("changes", cr.base_id, cr.working_id, cr.content_version)
+        changes = remembered(parts, lambda: _changes(cr))
+        return {**changes, "split": request.GET.get("diff") == "split"}
     if tab == "checks":
         return _checks_context(cr)
     return {"timeline": _timeline(cr)}
 
 
-def _checks_context(cr) -> dict:
-    from specs_app.services.lint import lint_revision
+def _changes(cr) -> dict:
+    """The Changes tab: the diff by item and the markdown diff, against the request's base."""
+    base = cr.base
+    groups = group_by_item(revision_diff(old=base, new=cr.working)) if base else []
+    label_groups(groups, revision=cr.working)
+    files = markdown_diff(old=base, new=cr.working) if base else []
+    return {"groups": groups, "files": files}
 
-    findings = lint_revision(cr.working)
-    before = {_finding_key(f) for f in lint_revision(cr.base)} if cr.base else set()
+
+def _checks_context(cr) -> dict:
+    from specs_app.services.lint import lint_draft, lint_revision, lint_settings_load
+
+    settings = lint_settings_load(spec_id=cr.spec_id)
+    findings = lint_draft(cr.working, cr.content_version, settings)
+    before = {_finding_key(f) for f in lint_revision(cr.base, settings)} if cr.base else set()
     after = {_finding_key(f) for f in findings}
     return {
         "findings": findings,

@@ -28,20 +28,32 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--runs", type=int, default=5)
         parser.add_argument("--reuse", action="store_true", help="Keep the database for next time.")
+        parser.add_argument(
+            "--current-database",
+            action="store_true",
+            help="Measure in the configured database instead of a fresh one (for tests).",
+        )
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, **options) -> None:
         size = BigSpecSize(options["endpoints"], options["models"], options["seed"])
-        _bench_database_on_disk()
-        old_config = setup_databases(verbosity=0, interactive=False, keepdb=options["reuse"])
-        try:
+        if options["current_database"]:
             report = run_bench(size, runs=options["runs"])
-        finally:
-            teardown_databases(old_config, verbosity=0, keepdb=options["reuse"])
+        else:
+            report = _in_fresh_database(size, options["runs"], keep=options["reuse"])
         if options["format"] == "json":
             self.stdout.write(json.dumps(report.to_dict(), indent=2))
         else:
             self.stdout.write(text_report(report))
+
+
+def _in_fresh_database(size: BigSpecSize, runs: int, *, keep: bool) -> Report:
+    _bench_database_on_disk()
+    old_config = setup_databases(verbosity=0, interactive=False, keepdb=keep)
+    try:
+        return run_bench(size, runs=runs)
+    finally:
+        teardown_databases(old_config, verbosity=0, keepdb=keep)
 
 
 def _bench_database_on_disk() -> None:

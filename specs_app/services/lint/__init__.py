@@ -12,7 +12,13 @@ from specs_app.services.lint.config import (
     lint_settings_load,
 )
 from specs_app.services.lint.content import LintContent, load_lint_content
-from specs_app.services.lint.engine import LintReport, lint_content, lint_report, lint_revision
+from specs_app.services.lint.engine import (
+    LintReport,
+    lint_content,
+    lint_draft,
+    lint_report,
+    lint_revision,
+)
 from specs_app.services.lint.findings import Finding, Item
 from specs_app.services.lint.registry import RULES, Rule
 
@@ -28,6 +34,7 @@ __all__ = [
     "Severity",
     "lint_config_update",
     "lint_content",
+    "lint_draft",
     "lint_report",
     "lint_revision",
     "lint_settings_load",

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from specs_app.models import Revision
+from specs_app.services.cache import remembered
 from specs_app.services.lint.config import LintSettings, lint_settings_load
 from specs_app.services.lint.content import LintContent, load_lint_content
 from specs_app.services.lint.findings import Finding, Item
@@ -15,7 +16,27 @@ def lint_revision(revision: Revision, config: LintSettings | None = None) -> lis
     Without `config`, the spec's stored configuration applies (one more query).
     """
     settings = config if config is not None else lint_settings_load(spec_id=revision.spec_id)
-    return lint_content(load_lint_content(revision=revision), settings)
+
+    def lint() -> list[Finding]:
+        return lint_content(load_lint_content(revision=revision), settings)
+
+    if not revision.is_published:
+        return lint()
+    return remembered(("lint", revision.pk, settings_fingerprint(settings)), lint)
+
+
+def lint_draft(revision: Revision, content_version: int, settings: LintSettings):
+    """The findings of a change request's draft as of `content_version` (its edit count)."""
+    parts = ("lint-draft", revision.pk, content_version, settings_fingerprint(settings))
+    return remembered(parts, lambda: lint_revision(revision, settings))
+
+
+def settings_fingerprint(settings: LintSettings) -> tuple:
+    return (
+        settings.owner_table,
+        tuple(sorted(settings.external_tables)),
+        tuple(sorted(settings.rules.items())),
+    )
 
 
 def lint_content(content: LintContent, settings: LintSettings) -> list[Finding]:

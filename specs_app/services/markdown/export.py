@@ -24,6 +24,7 @@ from specs_app.models import (
     Revision,
     TestCase,
 )
+from specs_app.services.cache import remembered
 from specs_app.services.markdown.syntax import (
     API_TITLE,
     FIELDS_HEADER,
@@ -105,12 +106,19 @@ def _group_by_parent(rows, parent_field: str) -> dict[int, list[ContentRow]]:
 
 
 def revision_export(revision: Revision) -> dict[str, str]:
-    """`{spec.api_path: api markdown, spec.schema_path: schema markdown}`."""
+    """`{spec.api_path: api markdown, spec.schema_path: schema markdown}`. A published
+    revision's files are computed once (see services/cache.py)."""
     spec = revision.spec
-    return {
-        spec.api_path: render_api_markdown(revision),
-        spec.schema_path: render_schema_markdown(revision),
-    }
+
+    def export() -> dict[str, str]:
+        return {
+            spec.api_path: render_api_markdown(revision),
+            spec.schema_path: render_schema_markdown(revision),
+        }
+
+    if not revision.is_published:
+        return export()
+    return remembered(("export", revision.pk, spec.api_path, spec.schema_path), export)
 
 
 def render_api_markdown(revision: Revision) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import transaction
+from django.db.models import Model
 
 from specs_app.models import (
     DEFAULT_API_PATH,
@@ -149,20 +150,47 @@ class _Checker:
     """Collects validation errors as report lines."""
 
     errors: list[ImportWarning] = field(default_factory=list)
+    #: (table, field, value) → (cleaned value, messages): a big spec repeats its values (types,
+    #: flags, positions), and the field validators are pure, so each value is checked once.
+    cleaned: dict[tuple, tuple] = field(default_factory=dict)
 
     def error(self, file: str, line: int, message: str) -> None:
         self.errors.append(ImportWarning(file, line, message))
 
     def validate(self, row: ContentRow, *, file: str, line: int, what: str, lines=None) -> None:
-        exclude = ["revision", row.parent_field] if row.parent_field else ["revision"]
-        try:
-            row.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                at = (lines or {}).get(name, line)
-                label = "" if name == NON_FIELD_ERRORS else f", {_verbose(row, name)}"
-                for message in messages:
-                    self.error(file, at, f"{what}{label}: {message}")
+        """What `row.full_clean()` (without uniqueness) would say, as report lines."""
+        exclude = {"revision", row.parent_field}
+        problems = self._clean_fields(row, exclude)
+        if not problems and type(row).clean is not Model.clean:
+            try:
+                row.clean()
+            except ValidationError as exc:
+                problems = exc.update_error_dict({})
+        for name, messages in problems.items():
+            at = (lines or {}).get(name, line)
+            label = "" if name == NON_FIELD_ERRORS else f", {_verbose(row, name)}"
+            for message in ValidationError(messages).messages:
+                self.error(file, at, f"{what}{label}: {message}")
+
+    def _clean_fields(self, row: ContentRow, exclude: set) -> dict[str, list]:
+        problems = {}
+        for model_field in row._meta.concrete_fields:
+            if model_field.name in exclude:
+                continue
+            value = getattr(row, model_field.attname)
+            if isinstance(value, str):
+                value = value.strip()  # as ContentRow.clean_fields stores it
+            if model_field.blank and value in model_field.empty_values:
+                setattr(row, model_field.attname, value)
+                continue
+            key = (type(row), model_field.name, value)
+            if key not in self.cleaned:
+                self.cleaned[key] = _clean_value(model_field, value, row)
+            cleaned, messages = self.cleaned[key]
+            setattr(row, model_field.attname, cleaned)
+            if messages:
+                problems[model_field.name] = messages
+        return problems
 
     def unique(self, file: str, items: list[tuple[object, int]], what: str) -> None:
         """Report every (key, line) whose key was already used on an earlier line."""
@@ -176,6 +204,13 @@ class _Checker:
                 )
             else:
                 first_line[key] = line
+
+
+def _clean_value(model_field, value, row: ContentRow) -> tuple:
+    try:
+        return model_field.clean(value, row), None
+    except ValidationError as exc:
+        return value, exc.error_list
 
 
 def _verbose(row: ContentRow, name: str) -> str:

@@ -1,0 +1,67 @@
+"""What the studio computes once: a published revision's export and lint findings, a draft's
+findings as of its last edit, rendered markdown. Each stays right when what it depends on
+changes."""
+
+import pytest
+
+from specs_app.models import Endpoint
+from specs_app.services.lint import (
+    lint_config_update,
+    lint_draft,
+    lint_revision,
+    lint_settings_load,
+)
+from specs_app.services.markdown import revision_export
+from tests.review_helpers import approve_and_merge, edit_endpoint, open_request, ready_spec
+
+pytestmark = pytest.mark.django_db
+
+
+def markers(findings) -> list[str]:
+    return [f.item.label for f in findings if f.rule == "ambiguity.marker"]
+
+
+def test_a_published_export_is_computed_once(spec, django_assert_num_queries):
+    first = revision_export(spec.head)
+
+    with django_assert_num_queries(0):
+        assert revision_export(spec.head) == first
+
+
+def test_a_draft_export_is_never_reused(spec, editor):
+    cr = open_request(spec, editor)
+    before = revision_export(cr.working)
+    name = Endpoint.objects.filter(revision=cr.working).first().name
+
+    edit_endpoint(cr, editor, name, name="Renamed endpoint")
+
+    assert revision_export(cr.working) != before
+    assert "## Renamed endpoint" in next(iter(revision_export(cr.working).values()))
+
+
+def test_draft_findings_follow_each_edit(spec, editor):
+    cr = open_request(spec, editor)
+    settings = lint_settings_load(spec_id=spec.pk)
+    endpoint = Endpoint.objects.filter(revision=cr.working).first()
+    assert markers(lint_draft(cr.working, cr.content_version, settings)) == []
+
+    edit_endpoint(cr, editor, endpoint.name, user_ownership="TODO decide")
+    cr.refresh_from_db()
+
+    assert markers(lint_draft(cr.working, cr.content_version, settings)) == [
+        f"{endpoint.method} {endpoint.path}"
+    ]
+
+
+def test_published_findings_follow_the_lint_settings(spec, editor, reviewer):
+    cr = open_request(ready_spec(spec), editor)
+    endpoint = Endpoint.objects.filter(revision=cr.working).first()
+    edit_endpoint(cr, editor, endpoint.name, user_ownership="TODO decide")
+    merged = approve_and_merge(cr, author=editor, reviewer=reviewer)
+    assert markers(lint_revision(merged)) == [f"{endpoint.method} {endpoint.path}"]
+
+    lint_config_update(
+        spec=spec, owner_table="users", external_tables=[], rules={"ambiguity.marker": "off"}
+    )
+
+    assert markers(lint_revision(merged)) == []
