@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format setup clean
+.PHONY: run test bench lint format setup clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Figures for a 1000-endpoint, 300-model spec in a fresh database (BENCH_ARGS to change them).
+bench: $(STAMP)
+	mkdir -p var
+	DJANGO_SETTINGS_MODULE=studio.settings_test $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

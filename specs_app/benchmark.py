@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection, reset_queries
 from django.http import HttpResponse
 from django.test import Client
@@ -40,6 +41,8 @@ class Figure:
     seconds: float
     queries: int
     runs: int
+    #: The first run, with nothing computed before (operations are always measured so).
+    first_seconds: float = 0.0
     ratio: float | None = None
     budget: str = ""
     within: bool | None = None
@@ -84,20 +87,29 @@ def _bench_urlpatterns():
 urlpatterns = _bench_urlpatterns()
 
 
-def measure(name: str, operation: Callable, *, runs: int, prepare: Callable | None = None):
-    """Median seconds of `operation(prepared)` over `runs`, after one untimed run that counts
-    the queries. `prepare()` (not timed) makes what each run needs."""
+def measure(
+    name: str, operation: Callable, *, runs: int, prepare: Callable | None = None, cold=True
+):
+    """Median seconds of `operation(prepared)` over `runs`, after a first run whose queries
+    are counted. `prepare()` (not timed) makes what each run needs. Each run starts with an
+    empty cache unless `cold` is False (pages: the median is then of repeated views)."""
+    cache.clear()
     reset_queries()  # the log is a bounded deque: a full one would count nothing
+    prepared = prepare() if prepare else None
     with CaptureQueriesContext(connection) as captured:
-        operation(prepare() if prepare else None)
+        started = time.perf_counter()
+        operation(prepared)
+        first = time.perf_counter() - started
     queries = len(captured)  # now: each request of the runs below empties the log
     times = []
     for _ in range(runs):
         prepared = prepare() if prepare else None
+        if cold:
+            cache.clear()
         started = time.perf_counter()
         operation(prepared)
         times.append(time.perf_counter() - started)
-    return Figure(name, statistics.median(times), queries, runs)
+    return Figure(name, statistics.median(times), queries, runs, first)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,7 +274,7 @@ def _measure_page(client: Client, name: str, url: str, runs: int) -> Figure:
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")
 
-    return measure(f"page:{name}", get, runs=runs)
+    return measure(f"page:{name}", get, runs=runs, cold=False)
 
 
 # ---------------------------------------------------------------------------------------------
