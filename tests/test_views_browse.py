@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -174,3 +176,24 @@ def test_endpoint_page_query_count_is_constant(
     # session, user, membership, spec, revisions, endpoint, 5 child tables
     with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
+
+
+def test_a_big_spec_lists_the_first_fifty_items_with_findings_and_offers_all(
+    client_for, viewer, workspace
+):
+    from specs_app.services.bigspec import BigSpecSize, make_big_spec
+
+    make_big_spec(workspace=workspace, slug="big", size=BigSpecSize(60, 3, 1))
+    url = reverse("specs_app:spec_detail", args=["acme", "big"])
+    client = client_for(viewer)
+
+    body = client.get(url).content.decode()
+    everything = client.get(url + "?lint=all").content.decode()
+
+    panel = body.split('data-testid="lint-panel"', 1)[1].split("</section>", 1)[0]
+    all_panel = everything.split('data-testid="lint-panel"', 1)[1].split("</section>", 1)[0]
+    shown = panel.count('class="list-group-item"')
+    assert shown == 50
+    hidden = int(re.search(r'data-testid="lint-more">(\d+) more items', panel).group(1))
+    assert all_panel.count('class="list-group-item"') == shown + hidden
+    assert 'data-testid="lint-more"' not in all_panel

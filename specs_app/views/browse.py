@@ -70,8 +70,25 @@ def spec_detail(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
     context["models"] = list(DataModel.objects.filter(revision=revision))
     settings = lint_settings_load(spec_id=context["spec"].pk)
     context["lint"] = lint_report(lint_revision(revision, settings))  # computed once per revision
+    context.update(_lint_shown(request, context["lint"]))
     context.update(_item_url_prefixes(context))
     return render(request, "specs_app/browse/spec_detail.html", context)
+
+
+#: Items with findings listed on the spec page before "Show all": a big spec has thousands.
+LINT_GROUPS_SHOWN = 50
+
+
+def _lint_shown(request: HttpRequest, lint) -> dict:
+    everything = request.GET.get("lint") == "all"
+    shown = lint.groups if everything else lint.groups[:LINT_GROUPS_SHOWN]
+    query = request.GET.copy()
+    query["lint"] = "all"
+    return {
+        "lint_groups": shown,
+        "lint_hidden": len(lint.groups) - len(shown),
+        "lint_all_url": f"?{query.urlencode()}#lint-heading",
+    }
 
 
 def _item_url_prefixes(context: dict) -> dict:

@@ -1,7 +1,7 @@
 """A revision's content as lint reads it: the export's content trees (one query per content
 table, whatever the size of the spec) and the labels of the items findings point at."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from specs_app.models import (
@@ -31,6 +31,13 @@ class LintContent:
     revision: Revision
     api: ContentTree
     schema: ContentTree
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    def memo(self, name: str, compute):
+        """What several rules derive from the content, computed once per lint run."""
+        if name not in self._memo:
+            self._memo[name] = compute()
+        return self._memo[name]
 
     @property
     def endpoints(self) -> list[Endpoint]:

@@ -6,6 +6,8 @@ Content is loaded with one query per content table, whatever the size of the spe
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models.base import ModelState
+
 from specs_app.models import (
     ENDPOINT_CHILDREN,
     MODEL_CHILDREN,
@@ -80,7 +82,7 @@ def _load_tree(
     parent: ContentRow | None = None,
 ) -> ContentTree:
     if parent is None:
-        parents = list(parent_model.objects.filter(revision=revision).order_by(*_ORDER))
+        parents = _read_rows(parent_model.objects.filter(revision=revision).order_by(*_ORDER))
     else:
         parents = [parent]
     children = {}
@@ -90,8 +92,25 @@ def _load_tree(
             rows = rows.filter(revision=revision)
         else:
             rows = rows.filter(**{model.parent_field: parent})
-        children[model] = _group_by_parent(rows, model.parent_field)
+        children[model] = _group_by_parent(_read_rows(rows), model.parent_field)
     return ContentTree(parents, children)
+
+
+def _read_rows(queryset) -> list[ContentRow]:
+    """The rows of `queryset` as model instances, built from plain values. A big spec has
+    tens of thousands of rows, and `Model.__init__` (signals, defaults, descriptors) cost more
+    than reading them; these rows are only read, never saved."""
+    model = queryset.model
+    attnames = [field.attname for field in model._meta.concrete_fields]
+    db = queryset.db
+    rows = []
+    for values in queryset.values_list(*attnames):
+        row = model.__new__(model)
+        row.__dict__.update(zip(attnames, values, strict=True))
+        row._state = ModelState()
+        row._state.adding, row._state.db = False, db
+        rows.append(row)
+    return rows
 
 
 def _group_by_parent(rows, parent_field: str) -> dict[int, list[ContentRow]]:

@@ -45,15 +45,21 @@ VAGUE = re.compile(
 MIN_WORDS = 3
 
 
-def texts(content: LintContent) -> Iterator[tuple[ContentRow | str, str, str]]:
-    """(row, what, text) for every free text of the revision, overviews first (with the
-    overview's attribute name for the row). `_item` turns a row with a finding into its item:
-    building one for each of the tens of thousands of texts of a big spec is what cost time."""
+def texts(content: LintContent) -> list[tuple[ContentRow | str, str, str]]:
+    """(row, what, text) for every non-empty free text of the revision, overviews first (with
+    the overview's attribute name for the row), listed once per lint run for the rules that
+    read them. `_item` turns a row with a finding into its item: building one for each of the
+    tens of thousands of texts of a big spec is what cost time."""
+    return content.memo("free texts", lambda: list(_texts(content)))
+
+
+def _texts(content: LintContent) -> Iterator[tuple[ContentRow | str, str, str]]:
     for attribute, label in OVERVIEWS.items():
         yield attribute, label, getattr(content.revision, attribute)
     for row in all_rows(content):
         for name, what in _TEXT_LABELS.get(type(row), ()):
-            yield row, what, getattr(row, name)
+            if text := getattr(row, name):
+                yield row, what, text
 
 
 def _item(content: LintContent, row: ContentRow | str) -> Item:
