@@ -2,7 +2,10 @@
 
 import difflib
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from uuid import UUID
+
+from django.utils.html import escape
 
 from specs_app.models import CONTENT_MODELS, ContentRow, DataModel, Endpoint, Revision
 from specs_app.services.markdown import revision_export
@@ -31,9 +34,12 @@ class ItemChange:
 
 
 def snapshot_diff(old: Snapshot, new: Snapshot) -> list[ItemChange]:
+    """The changes in table order, then uid order. Only the rows that differ are sorted: a
+    big spec has tens of thousands of rows and a change request touches a few."""
     changes = []
     order = {model: index for index, model in enumerate(CONTENT_MODELS)}
-    for key in sorted(old.keys() | new.keys(), key=lambda k: (order[k[0]], str(k[1]))):
+    differing = [key for key in old.keys() | new.keys() if old.get(key) != new.get(key)]
+    for key in sorted(differing, key=lambda k: (order[k[0]], str(k[1]))):
         model, uid = key
         before, after = old.get(key), new.get(key)
         values = after if after is not None else before
@@ -85,16 +91,72 @@ class FileDiff:
 
 
 def markdown_diff(*, old: Revision, new: Revision) -> list[FileDiff]:
+    """Both files' line diffs, unified and side by side, with three lines of context. One
+    matcher per file serves both forms; difflib's HtmlDiff, which compares every line of the
+    two files again and took seconds on a big spec, is not used."""
     before, after = revision_export(old), revision_export(new)
     diffs = []
     for path in after:
         old_lines = before.get(path, "").splitlines()
         new_lines = after[path].splitlines()
-        unified = "\n".join(
-            difflib.unified_diff(old_lines, new_lines, f"a/{path}", f"b/{path}", lineterm="", n=3)
-        )
-        table = difflib.HtmlDiff(wrapcolumn=80).make_table(
-            old_lines, new_lines, old.label, new.label, context=True, numlines=3
-        )
-        diffs.append(FileDiff(path, unified, table if unified else ""))
+        hunks = list(difflib.SequenceMatcher(None, old_lines, new_lines).get_grouped_opcodes(3))
+        if not hunks:
+            diffs.append(FileDiff(path, "", ""))
+            continue
+        unified = _unified(hunks, old_lines, new_lines, path)
+        table = _side_by_side(hunks, old_lines, new_lines, old.label, new.label)
+        diffs.append(FileDiff(path, unified, table))
     return diffs
+
+
+def _unified(hunks, old_lines: list[str], new_lines: list[str], path: str) -> str:
+    """What `difflib.unified_diff` prints, from hunks already computed."""
+    lines = [f"--- a/{path}", f"+++ b/{path}"]
+    for hunk in hunks:
+        first, last = hunk[0], hunk[-1]
+        old_range = _hunk_range(first[1], last[2])
+        new_range = _hunk_range(first[3], last[4])
+        lines.append(f"@@ -{old_range} +{new_range} @@")
+        for tag, i1, i2, j1, j2 in hunk:
+            if tag == "equal":
+                lines += [f" {line}" for line in old_lines[i1:i2]]
+                continue
+            lines += [f"-{line}" for line in old_lines[i1:i2]]
+            lines += [f"+{line}" for line in new_lines[j1:j2]]
+    return "\n".join(lines)
+
+
+def _hunk_range(start: int, stop: int) -> str:
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    return f"{start + 1 if length else start},{length}"
+
+
+_ROW_CLASS = {"replace": "diff_chg", "delete": "diff_sub", "insert": "diff_add", "equal": ""}
+
+
+def _side_by_side(hunks, old_lines, new_lines, old_label: str, new_label: str) -> str:
+    """The hunks as a two-column table (old on the left, new on the right), line numbers
+    beside each side; the cell classes are difflib's (diff_add, diff_sub, diff_chg)."""
+    rows = [
+        f'<thead><tr><th class="diff_header" colspan="2">{escape(old_label)}</th>'
+        f'<th class="diff_header" colspan="2">{escape(new_label)}</th></tr></thead><tbody>'
+    ]
+    for index, hunk in enumerate(hunks):
+        if index:
+            rows.append('<tr><td class="diff_next" colspan="4">⋯</td></tr>')
+        for tag, i1, i2, j1, j2 in hunk:
+            for a, b in zip_longest(range(i1, i2), range(j1, j2)):
+                rows.append(_diff_row(_ROW_CLASS[tag], a, old_lines, b, new_lines))
+    return '<table class="diff">' + "".join(rows) + "</tbody></table>"
+
+
+def _diff_row(css: str, a: int | None, old_lines, b: int | None, new_lines) -> str:
+    def cells(number: int | None, lines: list[str]) -> str:
+        if number is None:
+            return '<td class="diff_header"></td><td></td>'
+        text = escape(lines[number])
+        return f'<td class="diff_header">{number + 1}</td><td class="{css}">{text}</td>'
+
+    return f"<tr>{cells(a, old_lines)}{cells(b, new_lines)}</tr>"
