@@ -8,8 +8,8 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.db import transaction
-from django.db.models import Model
+from django.db import connection, transaction
+from django.db.models import ForeignKey, Model, UUIDField
 
 from specs_app.models import (
     DEFAULT_API_PATH,
@@ -467,7 +467,35 @@ def _insert(half: _Half, revision: Revision) -> None:
     for model, rows in by_model.items():
         for row in rows:
             row.revision = revision
-        model.objects.bulk_create(rows)
+        _insert_children(model, rows)
+
+
+def _insert_children(model: type[ContentRow], rows: list[ContentRow]) -> None:
+    """One executemany INSERT: the children of a big import are tens of thousands of rows, and
+    bulk_create compiled SQL for each value of each of them. Their pks are not needed."""
+    if not rows:
+        return
+    columns = [f for f in model._meta.concrete_fields if not f.primary_key]
+    readers = [_column_reader(f) for f in columns]
+    names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    table = connection.ops.quote_name(model._meta.db_table)
+    values = [[read(row) for read in readers] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", values)
+
+
+def _column_reader(model_field):
+    """How to read a row's value for this column: a foreign key from the related row (saved
+    after it was assigned), a UUID with the field's conversion (text on SQLite), anything else
+    as it is."""
+    if isinstance(model_field, ForeignKey):
+        return lambda row: getattr(row, model_field.name).pk
+    if isinstance(model_field, UUIDField):
+        return lambda row: model_field.get_db_prep_save(
+            getattr(row, model_field.attname), connection
+        )
+    return lambda row: getattr(row, model_field.attname)
 
 
 def _count(halves: list[_Half]) -> dict[str, int]:
