@@ -61,16 +61,10 @@ class Report:
     rows: int
     figures: list[Figure] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
-        return {
-            "database": self.vendor,
-            "spec": {
-                "endpoints": self.size.endpoints,
-                "models": self.size.models,
-                "rows": self.rows,
-            },
-            "figures": [figure.to_dict() for figure in self.figures],
-        }
+    def to_list(self) -> list[dict]:
+        """One object per figure, each naming the database and the spec it was measured on."""
+        spec = {"endpoints": self.size.endpoints, "models": self.size.models, "rows": self.rows}
+        return [{**f.to_dict(), "database": self.vendor, "spec": spec} for f in self.figures]
 
 
 def trivial_view(request) -> HttpResponse:

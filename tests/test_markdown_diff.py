@@ -2,6 +2,7 @@
 side-by-side table of the same hunks with escaped text."""
 
 import difflib
+import re
 
 import pytest
 
@@ -53,3 +54,48 @@ def test_identical_revisions_have_no_diff(spec):
         not d.unified and not d.side_by_side_html
         for d in markdown_diff(old=spec.head, new=spec.head)
     )
+
+
+def test_added_and_removed_sections_diff_as_difflib_does(spec, editor):
+    from specs_app.models import Endpoint as EndpointModel
+    from specs_app.services import review
+
+    cr = open_request(spec, editor)
+    rows = list(EndpointModel.objects.filter(revision=cr.working).order_by("position"))
+    review.change_request_delete(
+        change_request=cr, actor=editor, row=rows[1], expected_version=rows[1].version
+    )
+    review.change_request_add(
+        change_request=cr,
+        actor=editor,
+        model=EndpointModel,
+        name="Brand new",
+        method="GET",
+        path="/api/v1/brand-new",
+    )
+    before, after = revision_export(cr.base), revision_export(cr.working)
+
+    for diff in markdown_diff(old=cr.base, new=cr.working):
+        old_lines = before[diff.path].splitlines()
+        assert apply_unified(old_lines, diff.unified) == after[diff.path].splitlines()
+    api = markdown_diff(old=cr.base, new=cr.working)[0].unified
+    assert "+## Brand new" in api and f"-## {rows[1].name}" in api
+
+
+def apply_unified(old_lines: list[str], unified: str) -> list[str]:
+    """The new file a unified diff describes, rebuilt from the old one and the hunks."""
+    result, position = [], 0
+    for line in unified.split("\n")[2:]:
+        if line.startswith("@@"):
+            first, length = re.match(r"@@ -(\d+)(?:,(\d+))?", line).groups()
+            start = int(first) if length == "0" else int(first) - 1
+            result += old_lines[position:start]
+            position = start
+        elif line.startswith(" "):
+            result.append(line[1:])
+            position += 1
+        elif line.startswith("-"):
+            position += 1
+        elif line.startswith("+"):
+            result.append(line[1:])
+    return result + old_lines[position:]

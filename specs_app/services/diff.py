@@ -99,7 +99,7 @@ def markdown_diff(*, old: Revision, new: Revision) -> list[FileDiff]:
     for path in after:
         old_lines = before.get(path, "").splitlines()
         new_lines = after[path].splitlines()
-        hunks = list(difflib.SequenceMatcher(None, old_lines, new_lines).get_grouped_opcodes(3))
+        hunks = list(_SectionMatcher(old_lines, new_lines).get_grouped_opcodes(3))
         if not hunks:
             diffs.append(FileDiff(path, "", ""))
             continue
@@ -107,6 +107,59 @@ def markdown_diff(*, old: Revision, new: Revision) -> list[FileDiff]:
         table = _side_by_side(hunks, old_lines, new_lines, old.label, new.label)
         diffs.append(FileDiff(path, unified, table))
     return diffs
+
+
+class _SectionMatcher(difflib.SequenceMatcher):
+    """Line opcodes found section by section: the `##` sections are matched first, as whole
+    texts, and only sections that differ are compared line by line. Comparing two big files
+    line by line at once spent seconds in find_longest_match, since their lines repeat
+    (every endpoint has a `- **Errors**:` line)."""
+
+    def __init__(self, old_lines: list[str], new_lines: list[str]):
+        super().__init__(None, old_lines, new_lines)
+        self.opcodes = _merged(self._section_opcodes(old_lines, new_lines))
+
+    def get_opcodes(self):
+        return list(self.opcodes)  # get_grouped_opcodes trims the first and last in place
+
+    @staticmethod
+    def _section_opcodes(old_lines, new_lines):
+        old_starts, new_starts = _section_starts(old_lines), _section_starts(new_lines)
+        old_texts = _section_texts(old_lines, old_starts)
+        new_texts = _section_texts(new_lines, new_starts)
+        matcher = difflib.SequenceMatcher(None, old_texts, new_texts, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            a1, a2 = old_starts[i1], old_starts[i2]
+            b1, b2 = new_starts[j1], new_starts[j2]
+            if tag == "equal":
+                yield ("equal", a1, a2, b1, b2)
+                continue
+            lines = difflib.SequenceMatcher(None, old_lines[a1:a2], new_lines[b1:b2])
+            for op, x1, x2, y1, y2 in lines.get_opcodes():
+                yield (op, a1 + x1, a1 + x2, b1 + y1, b1 + y2)
+
+
+def _section_starts(lines: list[str]) -> list[int]:
+    """Where each section starts (the file's head is the first), and the end of the file."""
+    return [0, *(i for i, line in enumerate(lines) if line.startswith("## ") and i), len(lines)]
+
+
+def _section_texts(lines: list[str], starts: list[int]) -> list[str]:
+    return ["\n".join(lines[a:b]) for a, b in zip(starts, starts[1:], strict=False)]
+
+
+def _merged(opcodes) -> list[tuple]:
+    """Adjacent equal runs as one (the grouping into hunks expects that)."""
+    result: list[tuple] = []
+    for op in opcodes:
+        if op[1] == op[2] and op[3] == op[4]:
+            continue
+        if result and op[0] == "equal" == result[-1][0]:
+            tag, a1, _, b1, _ = result[-1]
+            result[-1] = (tag, a1, op[2], b1, op[4])
+        else:
+            result.append(op)
+    return result
 
 
 def _unified(hunks, old_lines: list[str], new_lines: list[str], path: str) -> str:

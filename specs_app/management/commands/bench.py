@@ -42,7 +42,7 @@ class Command(BaseCommand):
         else:
             report = _in_fresh_database(size, options["runs"], keep=options["reuse"])
         if options["format"] == "json":
-            self.stdout.write(json.dumps(report.to_dict(), indent=2))
+            self.stdout.write(json.dumps(report.to_list(), indent=2))
         else:
             self.stdout.write(text_report(report))
 
