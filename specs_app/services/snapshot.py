@@ -4,7 +4,7 @@ from uuid import UUID
 
 from django.db.models import F
 
-from specs_app.models import CONTENT_MODELS, ContentRow, Revision
+from specs_app.models import CONTENT_MODELS, ContentRow, DataModel, Endpoint, Revision
 
 Key = tuple[type[ContentRow], UUID]
 Snapshot = dict[Key, dict]
@@ -23,17 +23,24 @@ def content_fields(model: type[ContentRow]) -> list[str]:
     return [PARENT, *names] if model.parent_field else names
 
 
+#: The foreign key by which children point at each parent table.
+_CHILDREN_POINT_WITH = {Endpoint: "endpoint", DataModel: "model"}
+
+
 def revision_snapshot(*, revision: Revision) -> Snapshot:
-    """One query per content table, whatever the size of the spec."""
+    """One query per content table, whatever the size of the spec. A child's parent uid comes
+    from the parents read first (by pk), not from a join per child table."""
     snapshot: Snapshot = {}
-    for model in CONTENT_MODELS:
+    uid_of_parent: dict[tuple[str, int], UUID] = {}  # (parent field, pk) → uid
+    for model in CONTENT_MODELS:  # endpoints and models come before their children
         columns = [f for f in content_fields(model) if f != PARENT]
-        if model.parent_field:
-            columns.append(f"{model.parent_field}__uid")
-        for row in model.objects.filter(revision=revision).values("uid", *columns):
+        key = f"{model.parent_field}_id" if model.parent_field else "id"
+        for row in model.objects.filter(revision=revision).values("uid", key, *columns):
             uid = row.pop("uid")
             if model.parent_field:
-                row[PARENT] = row.pop(f"{model.parent_field}__uid")
+                row[PARENT] = uid_of_parent[(model.parent_field, row.pop(key))]
+            else:
+                uid_of_parent[(_CHILDREN_POINT_WITH[model], row.pop(key))] = uid
             snapshot[(model, uid)] = row
     return snapshot
 
