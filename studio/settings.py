@@ -90,12 +90,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Derived data that never goes stale (exports, lint findings and diffs of published revisions,
 # see specs_app/services/cache.py), kept in each process's memory. Entries are never wrong,
-# only evicted: the oldest go first once there are more than MAX_ENTRIES.
+# only evicted: a third go once there are more than MAX_ENTRIES. An entry of a 1000-endpoint
+# spec weighs a few MB (its export, its rendered markdown), hence the low count.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": 400},
+        "OPTIONS": {"MAX_ENTRIES": 100},
     }
 }
 
