@@ -27,6 +27,7 @@ from specs_app.services.diff import revision_diff
 from specs_app.services.lint import lint_revision
 from specs_app.services.markdown import revision_export, spec_import
 from specs_app.services.members import membership_add
+from specs_app.services.revisions import revision_row_count
 
 #: Seconds allowed for each operation on the 1000/300 spec, and page ratios to the trivial view.
 BUDGETS = {"fork": 2.0, "export": 0.5, "import": 1.0, "lint": 0.5, "diff": 1.0, "merge": 2.0}
@@ -117,11 +118,11 @@ class Scene:
     reviewer: object
     workspace: Workspace
     endpoints: int
-    counter: list[int] = field(default_factory=lambda: [0])
+    counter: int = 0
 
     def next_number(self) -> int:
-        self.counter[0] += 1
-        return self.counter[0]
+        self.counter += 1
+        return self.counter
 
 
 def build_scene(size: BigSpecSize) -> Scene:
@@ -290,12 +291,5 @@ def run_bench(size: BigSpecSize, *, runs: int) -> Report:
     scene = build_scene(size)
     figures = measure_operations(scene, size, runs) + measure_pages(scene, runs)
     judge(figures)
-    rows = _row_count(scene.spec)
+    rows = revision_row_count(_fresh(scene.spec).head)
     return Report(connection.vendor, size, rows, figures)
-
-
-def _row_count(spec: Spec) -> int:
-    from specs_app.models import CONTENT_MODELS
-
-    head = _fresh(spec).head
-    return sum(model.objects.filter(revision=head).count() for model in CONTENT_MODELS)

@@ -418,9 +418,9 @@ def change_request_preview_merge(
 def _write_merged(spec: Spec, result: MergeResult, author, message: str) -> Revision:
     """The merge result as a new draft on the head: a fork of the head with the difference
     applied, so the cost follows the size of the change rather than of the spec."""
-    revision = revision_fork(source=spec.head, author=author, message=message)
-    Revision.objects.filter(pk=revision.pk).update(**result.overviews)
-    revision.refresh_from_db()
+    revision = revision_fork(
+        source=spec.head, author=author, message=message, overviews=result.overviews
+    )
     snapshot_apply(revision=revision, current=result.head, target=result.snapshot)
     return revision
 

@@ -49,8 +49,11 @@ def _copy_rows_sql(model: type[ContentRow]) -> str:
     )
 
 
-def revision_fork(*, source: Revision, author=None, message: str = "") -> Revision:
-    """Copy `source` (all content tables) into a new draft with the same uids and new pks."""
+def revision_fork(
+    *, source: Revision, author=None, message: str = "", overviews: dict | None = None
+) -> Revision:
+    """Copy `source` (all content tables) into a new draft with the same uids and new pks;
+    `overviews` ({"api_overview": …, "schema_overview": …}) replace the source's."""
     with transaction.atomic():
         draft = Revision.objects.create(
             spec_id=source.spec_id,
@@ -58,8 +61,11 @@ def revision_fork(*, source: Revision, author=None, message: str = "") -> Revisi
             parent=source,
             author=author,
             message=message,
-            api_overview=source.api_overview,
-            schema_overview=source.schema_overview,
+            **{
+                "api_overview": source.api_overview,
+                "schema_overview": source.schema_overview,
+                **(overviews or {}),
+            },
         )
         with connection.cursor() as cursor:
             for model in CONTENT_MODELS:
@@ -139,3 +145,8 @@ __all__ = [
     "revision_publish",
     "revision_update_overviews",
 ]
+
+
+def revision_row_count(revision: Revision) -> int:
+    """Rows of every content table in `revision` (one query per table)."""
+    return sum(model.objects.filter(revision=revision).count() for model in CONTENT_MODELS)

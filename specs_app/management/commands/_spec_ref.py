@@ -2,7 +2,7 @@
 
 from django.core.management.base import CommandError
 
-from specs_app.models import Spec
+from specs_app.models import Revision, Spec
 
 
 def split_spec_ref(value: str) -> tuple[str, str]:
@@ -22,3 +22,15 @@ def get_spec(value: str) -> Spec:
     if spec is None:
         raise CommandError(f'No spec "{spec_slug}" in a workspace "{workspace_slug}".')
     return spec
+
+
+def get_published_revision(spec: Spec, number: int | None) -> Revision:
+    """Published revision rN of `spec`, or its head when `number` is None."""
+    if number is None:
+        if spec.head is None:
+            raise CommandError(f'Spec "{spec.slug}" has no published revision yet.')
+        return spec.head
+    revision = Revision.objects.filter(spec=spec, number=number).first()
+    if revision is None:
+        raise CommandError(f'Spec "{spec.slug}" has no revision r{number}.')
+    return revision

@@ -2,10 +2,9 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from specs_app.management.commands._spec_ref import get_spec
-from specs_app.models import Revision, Spec
+from specs_app.management.commands._spec_ref import get_published_revision, get_spec
 from specs_app.services.markdown import revision_export
 
 
@@ -21,21 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         spec = get_spec(options["spec"])
-        revision = _published_revision(spec, options["revision"])
+        revision = get_published_revision(spec, options["revision"])
         for path, text in revision_export(revision).items():
             target = Path(options["out"]) / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(text.encode("utf-8"))
             self.stdout.write(f"Wrote {target}")
         self.stdout.write(f"Exported {spec.workspace.slug}/{spec.slug} {revision.label}.")
-
-
-def _published_revision(spec: Spec, number: int | None) -> Revision:
-    if number is None:
-        if spec.head is None:
-            raise CommandError(f'Spec "{spec.slug}" has no published revision yet.')
-        return spec.head
-    revision = Revision.objects.filter(spec=spec, number=number).first()
-    if revision is None:
-        raise CommandError(f'Spec "{spec.slug}" has no revision r{number}.')
-    return revision

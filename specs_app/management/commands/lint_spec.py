@@ -7,7 +7,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from specs_app.management.commands._spec_ref import get_spec
+from specs_app.management.commands._spec_ref import get_published_revision, get_spec
 from specs_app.models import Revision, Spec
 from specs_app.services.lint import Finding, lint_revision
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         spec = get_spec(options["spec"])
-        revision = _published_revision(spec, options["revision"])
+        revision = get_published_revision(spec, options["revision"])
         findings = lint_revision(revision)
         if options["format"] == "json":
             self.stdout.write(json.dumps([f.to_dict() for f in findings], indent=2))
@@ -45,14 +45,3 @@ class Command(BaseCommand):
             f"{spec.workspace.slug}/{spec.slug} {revision.label}: "
             f"{errors} error(s), {warnings} warning(s)."
         )
-
-
-def _published_revision(spec: Spec, number: int | None) -> Revision:
-    if number is None:
-        if spec.head is None:
-            raise CommandError(f'Spec "{spec.slug}" has no published revision yet.')
-        return spec.head
-    revision = Revision.objects.filter(spec=spec, number=number).first()
-    if revision is None:
-        raise CommandError(f'Spec "{spec.slug}" has no revision r{number}.')
-    return revision

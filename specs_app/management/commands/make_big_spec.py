@@ -9,9 +9,10 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from specs_app.management.commands._spec_ref import split_spec_ref
-from specs_app.models import CONTENT_MODELS, Workspace
+from specs_app.models import Workspace
 from specs_app.services.bigspec import BigSpecSize, make_big_spec
 from specs_app.services.errors import ServiceError
+from specs_app.services.revisions import revision_row_count
 
 
 class Command(BaseCommand):
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             spec = make_big_spec(workspace=workspace, slug=spec_slug, size=size)
         except ServiceError as exc:
             raise CommandError(str(exc)) from None
-        rows = sum(model.objects.filter(revision=spec.head).count() for model in CONTENT_MODELS)
+        rows = revision_row_count(spec.head)
         self.stdout.write(
             f"Created {workspace.slug}/{spec.slug} {spec.head.label}: {size.endpoints} endpoints, "
             f"{size.models} models, {rows} rows in {time.perf_counter() - started:.1f} s."

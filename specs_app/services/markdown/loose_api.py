@@ -58,7 +58,7 @@ _CHECKBOX = re.compile(r"^\[(?P<mark>[ xX])\]\s*(?P<text>.*)$")
 METHOD, PATH, ENDPOINT, AUTH, OWNERSHIP = "method", "path", "endpoint", "auth", "ownership"
 HEADERS, PATH_PARAMS, QUERY_PARAMS, PARAMS = "header", "path_params", "query", "params"
 REQUEST, REQUEST_BODY, RESPONSE, ERRORS = "request", "request_body", "response", "errors"
-STATUS_CODES, RULES, TESTS, BODY, EXAMPLE = "status_codes", "rules", "tests", "body", "example"
+STATUS_CODES, RULES, TESTS, BODY = "status_codes", "rules", "tests", "body"
 
 _SYNONYMS = {
     METHOD: ("method", "http method", "verb"),
@@ -190,7 +190,6 @@ class _Open:
     part: str | None = None
     part_label: str = ""
     context: str = ""  # request | response: where `Body`/`Schema` labels belong
-    list_indent: int | None = None
     from_heading: bool = True
     #: The heading itself gave the method and path: a `GET /path` line below it is an example.
     method_in_heading: bool = False
@@ -477,21 +476,14 @@ def _report_skipped(reader: _Reader) -> None:
 
 def _read_content(block: Block, reader: _Reader) -> None:
     current = reader.current
-    if not current.from_heading and not _nested_in_list_endpoint(block, current):
+    if not current.from_heading and not isinstance(block, Fence):
+        # A list item or table row endpoint owns only the code block right under it.
         _close(reader)
         _skip(block, reader)
         return
     if isinstance(block, (Paragraph, ListItem)) and _label_line(block, current, reader):
         return
     _read_into_part(block, current, reader)
-
-
-def _nested_in_list_endpoint(block: Block, current: _Open) -> bool:
-    if current.list_indent is None and isinstance(block, ListItem):
-        return False
-    if isinstance(block, ListItem):
-        return block.indent > (current.list_indent or 0)
-    return isinstance(block, Fence)
 
 
 def _label_line(block: Paragraph | ListItem, current: _Open, reader: _Reader) -> bool:

@@ -84,16 +84,19 @@ def parameter_from_text(
     if spec.required is None:
         spec.required = spec.location in ("path", "header")
         guesses.append(f"required or optional not stated; {_flag(spec.required)} assumed")
-    parameter = ParsedParameter(
+    return _parameter(line, spec), "; ".join(guesses) or None
+
+
+def _parameter(line: int, spec: _Spec) -> ParsedParameter:
+    return ParsedParameter(
         line,
         spec.location,
         spec.name,
-        spec.type,
+        spec.type or "string",
         spec.required,
         spec.constraints,
         spec.description,
     )
-    return parameter, "; ".join(guesses) or None
 
 
 def _flag(required: bool) -> str:
@@ -208,31 +211,29 @@ def parameters_from_table(
     table: Table, location: str, path: str, file: str
 ) -> tuple[list[ParsedParameter], list[ImportWarning]]:
     columns = _columns(table.header)
-    parameters, warnings = [], []
+    rows, warnings = _table_specs(table, columns, file)
+    parameters = []
+    for line, cells, spec in rows:
+        where = columns.get("location")
+        cell = cells[where].lower() if where is not None and where < len(cells) else ""
+        spec.location = _LOCATIONS.get(cell, "") or location
+        spec.location = spec.location or _location_from_path(spec.name, path, [])
+        if spec.required is None:
+            spec.required = spec.location in ("path", "header")
+        parameters.append(_parameter(line, spec))
+    return parameters, warnings
+
+
+def _table_specs(table: Table, columns: dict[str, int], file: str):
+    """([(line, cells, spec)], warnings) for the rows of a parameter or field table."""
+    rows, warnings = [], []
     for line, cells in table.rows:
         spec = _spec_from_cells(cells, columns)
         if spec is None:
             warnings.append(ImportWarning(file, line, f"table row without a name skipped: {cells}"))
-            continue
-        where = columns.get("location")
-        cell = cells[where].lower() if where is not None and where < len(cells) else ""
-        guesses: list[str] = []
-        spec.location = _LOCATIONS.get(cell, "") or location
-        spec.location = spec.location or _location_from_path(spec.name, path, guesses)
-        if spec.required is None:
-            spec.required = spec.location in ("path", "header")
-        parameters.append(
-            ParsedParameter(
-                line,
-                spec.location,
-                spec.name,
-                spec.type or "string",
-                spec.required,
-                spec.constraints,
-                spec.description,
-            )
-        )
-    return parameters, warnings
+        else:
+            rows.append((line, cells, spec))
+    return rows, warnings
 
 
 _COLUMN_NAMES = {
@@ -293,15 +294,8 @@ def body_fields_from_items(items, part: str, file: str):
 
 
 def body_fields_from_table(table: Table, part: str, file: str):
-    columns = _columns(table.header)
-    fields, warnings = [], []
-    for line, cells in table.rows:
-        spec = _spec_from_cells(cells, columns)
-        if spec is None:
-            warnings.append(ImportWarning(file, line, f"table row without a name skipped: {cells}"))
-            continue
-        fields.append(_body_field(line, part, spec))
-    return fields, warnings
+    rows, warnings = _table_specs(table, _columns(table.header), file)
+    return [_body_field(line, part, spec) for line, _, spec in rows], warnings
 
 
 def _body_field(line: int, part: str, spec: _Spec) -> ParsedBodyField:
