@@ -65,3 +65,19 @@ def test_published_findings_follow_the_lint_settings(spec, editor, reviewer):
     )
 
     assert markers(lint_revision(merged)) == []
+
+
+def test_the_changes_tab_follows_each_edit_of_the_draft(spec, editor, client_for):
+    from django.urls import reverse
+
+    cr = open_request(spec, editor)
+    name = Endpoint.objects.filter(revision=cr.working).first().name
+    url = reverse("specs_app:change_request", args=["acme", spec.slug, cr.number])
+    client = client_for(editor)
+    edit_endpoint(cr, editor, name, name="First rename")
+    assert "First rename" in client.get(url, {"tab": "changes"}).content.decode()
+
+    edit_endpoint(cr, editor, "First rename", name="Second rename")
+
+    body = client.get(url, {"tab": "changes"}).content.decode()
+    assert "Second rename" in body and "First rename" not in body

@@ -225,3 +225,78 @@ def test_a_file_that_mixes_the_variants():
     assert body(cart, "request") == [("sku", "string", True), ("quantity", "integer", False)]
     assert (empty.success_status, errors(empty)) == (204, [(401, "Not signed in")])
     assert any("merged into the endpoint on line 5" in w.message for w in warnings)
+
+
+def parse_text(text: str):
+    api, warnings, errors = parse_loose_api(text, file="api.md")
+    assert errors == []
+    return api, warnings
+
+
+def test_a_field_value_table_under_an_endpoint_reads_as_its_labels():
+    api, _ = parse_text(
+        "# API\n\n## DELETE /api/notes/{id}\n\n| Field | Value |\n|---|---|\n"
+        "| Auth | Yes |\n| Status | 204 No Content |\n| Cache | none |\n"
+    )
+
+    (endpoint,) = api.endpoints
+    assert (endpoint.authentication, endpoint.success_status) == ("Required", 204)
+    assert [r.text for r in endpoint.business_rules] == ["Cache: none"]
+
+
+def test_a_json_schema_body_gives_its_properties_with_required_flags():
+    api, _ = parse_text(
+        "# API\n\n## POST /api/users\n\n**Request Body**:\n```json\n"
+        '{"type": "object", "required": ["email"], "properties": {\n'
+        '  "email": {"type": "string", "format": "email", "maxLength": 255},\n'
+        '  "name": {"type": "string", "description": "Shown to others"}\n}}\n```\n'
+    )
+
+    fields = api.endpoints[0].body_fields
+    assert [(f.name, f.type, f.required) for f in fields] == [
+        ("email", "string", True),
+        ("name", "string", False),
+    ]
+    assert fields[0].constraints == "format email, maxLength 255"
+    assert fields[1].description == "Shown to others"
+
+
+def test_requirement_items_naming_a_route_are_endpoints():
+    api, _ = parse_text(
+        "# API\n\n## Requirements\n\n"
+        "- FR-001: GET /api/tasks endpoint MUST list the user's tasks\n"
+        "- FR-002: POST /api/tasks endpoint MUST create a task\n"
+    )
+
+    assert [(e.method, e.path) for e in api.endpoints] == [
+        ("GET", "/api/tasks"),
+        ("POST", "/api/tasks"),
+    ]
+    assert api.endpoints[1].business_rules[0].text == "endpoint MUST create a task"
+
+
+def test_statuses_written_after_their_reason_are_read():
+    api, _ = parse_text(
+        "# API\n\n## GET /api/tasks\n\n#### Response\n"
+        "- Success: HTTP 200 with array of task objects\n"
+        "- Unauthorized: HTTP 401\n- Forbidden: HTTP 403 (user_id mismatch)\n"
+    )
+
+    (endpoint,) = api.endpoints
+    assert endpoint.success_status == 200
+    assert errors(endpoint) == [(401, "Unauthorized"), (403, "Forbidden: (user_id mismatch)")]
+
+
+def test_objects_inside_an_array_give_bracketed_dotted_names():
+    api, _ = parse_text(
+        "# API\n\n## GET /api/boards\n\n**Response (200 OK)**:\n```json\n{\n"
+        '  "items": [\n    {\n      "id": 1,\n      "owner": {"name": "Ann"}\n    }\n  ],\n'
+        '  "total": 1\n}\n```\n'
+    )
+
+    assert body(api.endpoints[0], "response") == [
+        ("items", "array", True),
+        ("items[].id", "integer", True),
+        ("items[].owner", "object", True),
+        ("total", "integer", True),
+    ]

@@ -53,3 +53,18 @@ def test_the_text_table_ends_with_totals_per_kind(corpus):
 
     assert "TOTAL api: 1 files, 3/3 recognised (100.0%), 1 importable, 0 crashes" in text
     assert "TOTAL schema: 2 files, 2/2 recognised (100.0%), 1 importable, 0 crashes" in text
+
+
+@pytest.mark.django_db
+def test_a_crash_of_the_importer_is_named_and_fails_the_command(corpus, monkeypatch):
+    from django.core.management import CommandError
+
+    from specs_app.management.commands import import_spec
+
+    def crash(**_):
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr(import_spec, "spec_import", crash)
+
+    with pytest.raises(CommandError, match="crashed on 3 file"):
+        measure(corpus)
