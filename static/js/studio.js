@@ -58,12 +58,21 @@ document.addEventListener("submit", (event) => {
   if (!event.defaultPrevented) submittingForm = event.target;
 });
 
-document.addEventListener("htmx:afterRequest", (event) => {
-  const form = event.detail.elt.closest?.("form") ?? event.detail.elt.form;
-  if (!form?.id) return;
-  const status = event.detail.xhr?.status ?? 0;
-  if (status === 400) refusedForms.add(form.id);
-  else if (status >= 200 && status < 300) refusedForms.delete(form.id);
+// Which form sent each htmx request: by the time its answer is swapped in, that form may be gone.
+const formOfRequest = new WeakMap();
+
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const elt = event.detail.elt;
+  const form = elt.closest?.("form") ?? elt.form;
+  if (form?.id) formOfRequest.set(event.detail.xhr, form.id);
+});
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const id = formOfRequest.get(event.detail.xhr);
+  if (!id) return;
+  const status = event.detail.xhr.status;
+  if (status === 400) refusedForms.add(id);
+  else if (status >= 200 && status < 300) refusedForms.delete(id);
 });
 
 window.addEventListener("beforeunload", (event) => {
