@@ -159,3 +159,13 @@ def test_only_admins_reach_the_remove_confirmation(client_for, owner, editor, vi
     assert client_for(editor).get(url).status_code == 403
     assert client_for(editor).post(url, {"confirm": "yes"}).status_code == 403
     assert Membership.objects.filter(user=viewer).exists()
+
+
+def test_removing_yourself_with_htmx_leaves_the_page(client_for, owner, viewer):
+    client = client_for(owner)
+    client.post(_url("member_role", _membership(viewer).pk), {"role": "admin"})
+    response = client.post(
+        _url("member_remove", _membership(owner).pk), {"confirm": "yes"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.headers["HX-Redirect"] == reverse("specs_app:workspace_list")
+    assert not Membership.objects.filter(user=owner).exists()

@@ -273,7 +273,7 @@ def test_an_empty_edit_is_refused(client_for, editor, cr):
     response = client_for(editor).post(_url(cr, "comment_edit", comment.pk), {"body": " "})
     assert response.status_code == 302
     page = client_for(editor).get(_url(cr)).content.decode()
-    assert "A comment cannot be empty; delete it instead." in page
+    assert "A comment needs some text, at most 10,000 characters" in page
     assert Comment.objects.get(pk=comment.pk).body == "Frist comment"
 
 

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from specs_app.access import get_membership_for_user
 from specs_app.forms.members import MemberAddForm, MemberRoleForm
@@ -106,5 +107,7 @@ def member_remove(request: HttpRequest, ws: str, membership_id: int) -> HttpResp
     else:
         messages.success(request, f"{target.user.username} removed from {admin.workspace.name}.")
     if target.user_id == request.user.id:
+        if request.htmx:  # the page changes: a real navigation, not a swap under the old URL
+            return HttpResponseClientRedirect(reverse("specs_app:workspace_list"))
         return redirect("specs_app:workspace_list")
     return redirect("specs_app:members", ws=ws)

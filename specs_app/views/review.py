@@ -198,7 +198,9 @@ def comment_edit(request, ws, spec, number, comment_id):
     def edit(cr):
         comment = _comment_of(cr, comment_id)
         if not form.is_valid():
-            raise ServiceError("A comment cannot be empty; delete it instead.")
+            raise ServiceError(
+                "A comment needs some text, at most 10,000 characters; to remove it, delete it."
+            )
         services.comment_edit(comment=comment, actor=request.user, body=form.cleaned_data["body"])
         return "Comment updated."
 
