@@ -79,6 +79,16 @@ urlpatterns = [
         name="editor_item_save",
     ),
     path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/edit/<str:kind>/<uuid:uid>/delete/",
+        editor.item_delete,
+        name="editor_item_delete",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/edit/<str:kind>/<uuid:uid>/restore/",
+        editor.item_restore,
+        name="editor_item_restore",
+    ),
+    path(
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/edit/<str:kind>/<uuid:uid>/<str:action>/",
         editor.item_action,
         name="editor_item_action",
@@ -112,6 +122,16 @@ urlpatterns = [
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/comments/<int:comment_id>/resolve/",
         review.comment_resolve,
         name="comment_resolve",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/comments/<int:comment_id>/edit/",
+        review.comment_edit,
+        name="comment_edit",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/comments/<int:comment_id>/delete/",
+        review.comment_delete,
+        name="comment_delete",
     ),
     path(
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/close/",

@@ -224,3 +224,108 @@ def test_saving_one_list_keeps_unsaved_typing_in_another(page: Page, live_server
     page.get_by_role("button", name="Add to Business rules").click()
     expect(rules).to_have_count(before + 1)
     expect(page.locator("#id_new-testcase-all-text")).to_have_value("Typed but not saved yet")
+
+
+def _editor_page(page: Page, live_server, spec, editor):
+    from tests.review_helpers import open_request
+
+    cr = open_request(ready_spec(spec), editor)
+    endpoint = Endpoint.objects.filter(revision=cr.working).order_by("position").first()
+    log_in(page, live_server, "edgar")
+    page.goto(
+        live_server.url
+        + reverse("specs_app:editor_item", args=["acme", spec.slug, 1, "endpoint", endpoint.uid])
+    )
+    return cr, endpoint
+
+
+def _record_dialogs(page: Page, *, accept: bool = True) -> list[str]:
+    """The types of the dialogs the page opens, each accepted (or dismissed)."""
+    seen = []
+
+    def handle(dialog):
+        seen.append(dialog.type)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.on("dialog", handle)
+    return seen
+
+
+def test_leaving_with_unsaved_typing_warns(page: Page, live_server, spec, editor):
+    _editor_page(page, live_server, spec, editor)
+    dialogs = _record_dialogs(page)
+    page.locator("#id_new-testcase-all-text").fill("Typed but not saved")
+    page.get_by_role("link", name="All endpoints and models").click()
+    expect(page.get_by_test_id("draft-endpoints")).to_be_visible()
+    assert dialogs == ["beforeunload"]
+
+
+def test_no_warning_after_saving(page: Page, live_server, spec, editor):
+    _, endpoint = _editor_page(page, live_server, spec, editor)
+    dialogs = _record_dialogs(page)
+    page.locator("#id_item-user_ownership").fill("Saved wording")
+    page.get_by_role("button", name="Save endpoint").click()  # an htmx save: no navigation
+    expect(page.locator("#id_item-version")).to_have_value(str(endpoint.version + 1))
+    rules = page.get_by_test_id("list-businessrule-all").get_by_test_id("row")
+    page.locator("#id_new-businessrule-all-text").fill("A rule added with Add")
+    page.get_by_role("button", name="Add to Business rules").click()
+    expect(rules.last.locator("input").first).to_have_value("A rule added with Add")
+    page.get_by_role("link", name="All endpoints and models").click()
+    # A plain (non-htmx) save leaves the page without asking either.
+    page.get_by_test_id("add-model").get_by_label("Name").fill("Note")
+    page.get_by_test_id("add-model").get_by_label("Table").fill("notes")
+    page.get_by_role("button", name="Add model").click()
+    expect(page.get_by_test_id("preview-raw")).to_contain_text("Note")
+    assert dialogs == []
+
+
+def test_a_refused_save_still_warns(page: Page, live_server, spec, editor):
+    _editor_page(page, live_server, spec, editor)
+    dialogs = _record_dialogs(page)
+    page.locator("#id_new-errorcase-all-status_code").fill("99")
+    page.locator("#id_new-errorcase-all-description").fill("Odd one")
+    page.get_by_role("button", name="Add to Errors").click()
+    expect(page.get_by_test_id("list-errorcase-all")).to_contain_text("not an HTTP status code")
+    page.get_by_role("link", name="All endpoints and models").click()
+    expect(page.get_by_test_id("draft-endpoints")).to_be_visible()
+    assert dialogs == ["beforeunload"]
+
+
+def test_dismissing_the_delete_confirm_deletes_nothing(page: Page, live_server, spec, editor):
+    from specs_app.models import BusinessRule
+
+    cr, endpoint = _editor_page(page, live_server, spec, editor)
+    rules = page.get_by_test_id("list-businessrule-all").get_by_test_id("row")
+    before = rules.count()
+    dialogs = _record_dialogs(page, accept=False)
+    page.get_by_role("button", name="Remove row 1 of Business rules").click()
+    page.get_by_role("button", name="Save endpoint").click()  # the next request goes through
+    expect(page.locator("#id_item-version")).to_have_value(str(endpoint.version + 1))
+    assert dialogs == ["confirm"] and rules.count() == before
+    assert BusinessRule.objects.filter(endpoint=endpoint).count() == before
+
+    page.get_by_role("link", name="All endpoints and models").click()
+    page.get_by_role("button", name=f"Delete {endpoint.name}").click()
+    page.get_by_role("button", name="Duplicate", exact=False).first.click()
+    expect(page.get_by_text("Duplicated as")).to_be_visible()
+    assert dialogs == ["confirm", "confirm"]
+    assert Endpoint.objects.filter(revision=cr.working, uid=endpoint.uid).exists()
+
+
+def test_accepting_the_delete_confirm_deletes_and_restore_brings_back(
+    page: Page, live_server, spec, editor
+):
+    cr, endpoint = _editor_page(page, live_server, spec, editor)
+    dialogs = _record_dialogs(page)
+    rules = page.get_by_test_id("list-businessrule-all").get_by_test_id("row")
+    before = rules.count()
+    page.get_by_role("button", name="Remove row 1 of Business rules").click()
+    expect(rules).to_have_count(before - 1)
+    page.get_by_role("link", name="All endpoints and models").click()
+    page.get_by_role("button", name=f"Delete {endpoint.name}").click()
+    expect(page.get_by_text(f"Deleted “{endpoint.name}”")).to_be_visible()
+    assert dialogs == ["confirm", "confirm"]
+    assert not Endpoint.objects.filter(revision=cr.working, uid=endpoint.uid).exists()
+    page.get_by_test_id("deleted-items").get_by_role("button", name="Restore").click()
+    expect(page.get_by_text(f"Restored “{endpoint.name}”")).to_be_visible()
+    assert Endpoint.objects.filter(revision=cr.working, uid=endpoint.uid).exists()

@@ -33,6 +33,8 @@ def test_members_pages_are_404_for_outsider(client_for, owner, viewer, outsider)
     target = _membership(viewer).pk
     assert client.post(_url("member_role", target), {"role": "admin"}).status_code == 404
     assert client.post(_url("member_remove", target)).status_code == 404
+    assert client.get(_url("member_remove", target)).status_code == 404
+    assert client.post(_url("member_remove", target), {"confirm": "yes"}).status_code == 404
     assert _membership(viewer).role == Role.VIEWER
 
 
@@ -42,7 +44,7 @@ def test_wrong_methods_are_refused(client_for, owner, viewer):
     assert client.post(_url("members")).status_code == 405
     assert client.get(_url("member_add")).status_code == 405
     assert client.get(_url("member_role", target)).status_code == 405
-    assert client.get(_url("member_remove", target)).status_code == 405
+    assert client.put(_url("member_remove", target)).status_code == 405
 
 
 def test_admin_adds_member_by_username_or_email(client_for, owner):
@@ -77,7 +79,7 @@ def test_admin_changes_role_and_removes_member(client_for, owner, viewer, editor
     client = client_for(owner)
     client.post(_url("member_role", _membership(viewer).pk), {"role": "reviewer"})
     assert _membership(viewer).role == Role.REVIEWER
-    client.post(_url("member_remove", _membership(editor).pk))
+    client.post(_url("member_remove", _membership(editor).pk), {"confirm": "yes"})
     assert not Membership.objects.filter(user=editor).exists()
 
 
@@ -94,7 +96,7 @@ def test_last_admin_cannot_be_demoted_or_removed(client_for, owner):
     mine = _membership(owner).pk
     response = client.post(_url("member_role", mine), {"role": "viewer"}, follow=True)
     assert "last admin cannot be demoted" in response.content.decode()
-    response = client.post(_url("member_remove", mine), follow=True)
+    response = client.post(_url("member_remove", mine), {"confirm": "yes"}, follow=True)
     assert "last admin cannot be removed" in response.content.decode()
     assert _membership(owner).role == Role.ADMIN
 
@@ -121,7 +123,7 @@ def test_membership_changes_are_audited_with_their_actor(client_for, owner, view
     client = client_for(owner)
     client.post(_url("member_add"), {"identifier": "newbie", "role": "editor"})
     client.post(_url("member_role", _membership(viewer).pk), {"role": "reviewer"})
-    client.post(_url("member_remove", _membership(viewer).pk))
+    client.post(_url("member_remove", _membership(viewer).pk), {"confirm": "yes"})
     events = list(
         AuditEvent.objects.filter(workspace__slug="acme")
         .order_by("id")
@@ -132,3 +134,38 @@ def test_membership_changes_are_audited_with_their_actor(client_for, owner, view
         ("member.role_changed", "victor", "olivia", None),
         ("member.removed", "victor", "olivia", None),
     ]
+
+
+def test_removing_a_member_asks_first(client_for, owner, viewer, editor):
+    client = client_for(owner)
+    url = _url("member_remove", _membership(viewer).pk)
+    page = client.get(_url("members")).content.decode()
+    assert f'hx-post="{url}"' in page and 'hx-confirm="Remove victor from Acme?' in page
+    assert page.count("hx-confirm=") == 3  # every member's Remove button
+    for response in (client.get(url), client.post(url)):  # without JavaScript: a page asks
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "Remove victor from Acme?" in body and "takes away their access" in body
+        assert f'action="{url}"' in body and 'name="confirm" value="yes"' in body
+        assert f'href="{_url("members")}">Cancel' in body
+    assert Membership.objects.filter(user=viewer).exists()
+    response = client.post(url, {"confirm": "yes"})
+    assert response.status_code == 302
+    assert not Membership.objects.filter(user=viewer).exists()
+
+
+def test_only_admins_reach_the_remove_confirmation(client_for, owner, editor, viewer):
+    url = _url("member_remove", _membership(viewer).pk)
+    assert client_for(editor).get(url).status_code == 403
+    assert client_for(editor).post(url, {"confirm": "yes"}).status_code == 403
+    assert Membership.objects.filter(user=viewer).exists()
+
+
+def test_removing_yourself_with_htmx_leaves_the_page(client_for, owner, viewer):
+    client = client_for(owner)
+    client.post(_url("member_role", _membership(viewer).pk), {"role": "admin"})
+    response = client.post(
+        _url("member_remove", _membership(owner).pk), {"confirm": "yes"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.headers["HX-Redirect"] == reverse("specs_app:workspace_list")
+    assert not Membership.objects.filter(user=owner).exists()

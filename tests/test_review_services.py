@@ -145,3 +145,123 @@ def test_every_transition_is_audited_with_its_actor(ready, editor, reviewer):
         ("change_request.merged", "edgar"),
     ]
     assert ChangeRequest.objects.get().state == "merged"
+
+
+# Restoring what a change request deleted; authors editing and deleting their comments.
+
+
+def _delete_first(cr, actor, model=Endpoint):
+    row = model.objects.filter(revision=cr.working).order_by("position").first()
+    services.change_request_delete(change_request=cr, actor=actor, row=row)
+    return row
+
+
+@pytest.mark.parametrize("kind", ["endpoint", "model"])
+def test_restore_brings_back_an_item_with_its_children_and_uids(ready, editor, kind):
+    from specs_app.models import DataModel
+
+    model = Endpoint if kind == "endpoint" else DataModel
+    cr = open_request(ready, editor)
+    gone = _delete_first(cr, editor, model)
+    assert [d.uid for d in services.change_request_deleted_items(cr)] == [gone.uid]
+    version = cr.content_version
+
+    restored = services.change_request_restore(
+        change_request=cr, actor=editor, model=model, uid=gone.uid
+    )
+
+    assert restored.uid == gone.uid and restored.revision_id == cr.working_id
+    # Every row, children included, is back with the same uid and values as in the base.
+    assert revision_snapshot(revision=cr.working) == revision_snapshot(revision=cr.base)
+    assert services.change_request_deleted_items(cr) == []
+    assert cr.content_version == version + 1
+    event = AuditEvent.objects.filter(verb=f"{model.__name__.lower()}.restored").get()
+    assert (event.actor, event.target, event.details) == (editor, "#1", {"item": str(gone.uid)})
+
+
+def test_restore_needs_the_editor_role(ready, editor, viewer):
+    cr = open_request(ready, editor)
+    gone = _delete_first(cr, editor)
+    with pytest.raises(PermissionDenied):
+        services.change_request_restore(
+            change_request=cr, actor=viewer, model=Endpoint, uid=gone.uid
+        )
+    assert not Endpoint.objects.filter(revision=cr.working, uid=gone.uid).exists()
+
+
+def test_restore_refuses_what_it_cannot_bring_back(ready, editor):
+    cr = open_request(ready, editor)
+    present = Endpoint.objects.filter(revision=cr.working).first()
+    with pytest.raises(ServiceError, match="in the draft already"):
+        services.change_request_restore(
+            change_request=cr, actor=editor, model=Endpoint, uid=present.uid
+        )
+    added = services.change_request_add(
+        change_request=cr, actor=editor, model=Endpoint, name="New", path="/new"
+    )
+    services.change_request_delete(change_request=cr, actor=editor, row=added)
+    with pytest.raises(ServiceError, match="not in r1"):
+        services.change_request_restore(
+            change_request=cr, actor=editor, model=Endpoint, uid=added.uid
+        )
+    gone = _delete_first(cr, editor)
+    services.change_request_add(
+        change_request=cr, actor=editor, model=Endpoint, name=gone.name, path="/other"
+    )
+    with pytest.raises(ServiceError, match=f"already has a endpoint with the name “{gone.name}”"):
+        services.change_request_restore(
+            change_request=cr, actor=editor, model=Endpoint, uid=gone.uid
+        )
+    assert not Endpoint.objects.filter(revision=cr.working, uid=gone.uid).exists()
+
+
+def test_restore_is_impossible_once_merged(ready, editor, reviewer):
+    cr = open_request(ready, editor)
+    gone = _delete_first(cr, editor)
+    approve_and_merge(cr, author=editor, reviewer=reviewer)
+    with pytest.raises(ServiceError, match="merged"):
+        services.change_request_restore(
+            change_request=cr, actor=editor, model=Endpoint, uid=gone.uid
+        )
+
+
+def test_authors_edit_and_delete_their_own_comments(ready, editor):
+    cr = open_request(ready, editor)
+    comment = services.change_request_comment(change_request=cr, author=editor, body="Frist")
+    assert comment.edited_at is None
+    edited = services.comment_edit(comment=comment, actor=editor, body=" First ")
+    assert (edited.body, edited.edited_at is not None) == ("First", True)
+    services.comment_delete(comment=edited, actor=editor)
+    assert not cr.comments.exists()
+    verbs = AuditEvent.objects.filter(verb__startswith="comment.").order_by("id")
+    assert [(e.verb, e.actor, e.details["comment"]) for e in verbs] == [
+        ("comment.added", editor, comment.pk),
+        ("comment.edited", editor, comment.pk),
+        ("comment.deleted", editor, comment.pk),
+    ]
+
+
+def test_nobody_else_edits_or_deletes_a_comment(ready, editor, reviewer, owner, viewer):
+    cr = open_request(ready, editor)
+    comment = services.change_request_comment(change_request=cr, author=editor, body="Mine")
+    for other in (reviewer, owner, viewer):
+        with pytest.raises(PermissionDenied):
+            services.comment_edit(comment=comment, actor=other, body="Theirs")
+        with pytest.raises(PermissionDenied):
+            services.comment_delete(comment=comment, actor=other)
+    comment.refresh_from_db()
+    assert (comment.body, comment.edited_at) == ("Mine", None)
+    with pytest.raises(ServiceError, match="cannot be empty"):
+        services.comment_edit(comment=comment, actor=editor, body="  ")
+
+
+def test_comments_of_a_merged_request_stay_as_they_are(ready, editor, reviewer):
+    cr = open_request(ready, editor)
+    comment = services.change_request_comment(change_request=cr, author=editor, body="Mine")
+    services.comment_resolve(comment=comment, actor=editor)
+    approve_and_merge(cr, author=editor, reviewer=reviewer)
+    with pytest.raises(ServiceError, match="merged"):
+        services.comment_edit(comment=comment, actor=editor, body="Changed")
+    with pytest.raises(ServiceError, match="merged"):
+        services.comment_delete(comment=comment, actor=editor)
+    assert cr.comments.get().body == "Mine"

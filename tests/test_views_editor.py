@@ -128,7 +128,7 @@ def test_rows_add_save_move_delete(client_for, editor, cr):
         {f"{row_prefix}-text": "Reworded rule here", f"{row_prefix}-version": first.version},
     )
     assert BusinessRule.objects.get(pk=first.pk).text == "Reworded rule here"
-    client.post(_url(cr, "editor_row_delete", "businessrule", first.uid))
+    client.post(_url(cr, "editor_row_delete", "businessrule", first.uid), {"confirm": "yes"})
     assert not BusinessRule.objects.filter(pk=first.pk).exists()
 
 
@@ -184,7 +184,7 @@ def test_spec_level_add_duplicate_delete_and_overviews(client_for, editor, cr):
     assert response.status_code == 302
     client.post(_url(cr, "editor_item_action", "endpoint", ping.uid, "duplicate"))
     copy = Endpoint.objects.get(revision=cr.working, name="Ping (copy)")
-    client.post(_url(cr, "editor_item_action", "endpoint", copy.uid, "delete"))
+    client.post(_url(cr, "editor_item_delete", "endpoint", copy.uid), {"confirm": "yes"})
     assert not Endpoint.objects.filter(pk=copy.pk).exists()
     client.post(_url(cr, "editor_overview"), {"api_overview": "All of it.", "schema_overview": ""})
     cr.working.refresh_from_db()
@@ -273,3 +273,149 @@ def test_htmx_save_returns_a_form_built_from_the_new_version(client_for, editor,
         HTTP_HX_REQUEST="true",
     )
     assert second.status_code == 200 and _endpoint(cr).name == "Twice"
+
+
+# Deleting asks first; what a change request deleted can be restored until it is merged.
+
+
+def test_deleting_a_row_asks_first(client_for, editor, cr):
+    endpoint = _endpoint(cr)
+    rule = BusinessRule.objects.filter(endpoint=endpoint).first()
+    client = client_for(editor)
+    url = _url(cr, "editor_row_delete", "businessrule", rule.uid)
+    page = client.get(_url(cr, "editor_item", "endpoint", endpoint.uid)).content.decode()
+    rows = page.count('data-testid="row"')
+    assert rows and page.count('hx-confirm="Delete row ') == rows  # every row's ✕ asks
+    assert f'hx-post="{url}" hx-confirm="Delete row 1 of Business rules' in page
+    assert page.count('hx-vals=\'{"confirm": "yes"}\'') == rows
+    for response in (client.get(url), client.post(url)):  # without JavaScript: a page asks
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert f"Delete business rule “{rule.text}” of {endpoint.name}?" in body
+        assert f'action="{url}"' in body and 'name="confirm" value="yes"' in body
+        assert f'href="{_url(cr, "editor_item", "endpoint", endpoint.uid)}">Cancel' in body
+    assert BusinessRule.objects.filter(pk=rule.pk).exists()
+    response = client.post(url, {"confirm": "yes"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and rule.text not in response.content.decode()
+    assert not BusinessRule.objects.filter(pk=rule.pk).exists()
+
+
+@pytest.mark.parametrize("kind", ["endpoint", "model"])
+def test_deleting_an_endpoint_or_model_asks_first(client_for, editor, cr, kind):
+    model = Endpoint if kind == "endpoint" else DataModel
+    item = model.objects.filter(revision=cr.working).order_by("position").first()
+    client = client_for(editor)
+    url = _url(cr, "editor_item_delete", kind, item.uid)
+    home = client.get(_url(cr, "editor_home")).content.decode()
+    items = (
+        Endpoint.objects.filter(revision=cr.working).count()
+        + DataModel.objects.filter(revision=cr.working).count()
+    )
+    assert home.count('hx-confirm="Delete ') == items
+    assert f'hx-post="{url}" hx-target="body" hx-confirm="Delete {kind} “{item.name}”' in home
+    for response in (client.get(url), client.post(url)):
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert f"Delete {kind} “{item.name}”?" in body and "You can restore it" in body
+        assert 'name="confirm" value="yes"' in body
+        assert f'href="{_url(cr, "editor_home")}">Cancel' in body
+    assert model.objects.filter(pk=item.pk).exists()
+    response = client.post(url, {"confirm": "yes"}, follow=True)
+    assert not model.objects.filter(pk=item.pk).exists()
+    assert f"Deleted “{item.name}”" in response.content.decode()
+
+
+def test_deleting_an_item_added_in_the_request_says_it_is_for_good(client_for, editor, cr):
+    added = services.change_request_add(
+        change_request=cr, actor=editor, model=Endpoint, name="Ping", path="/ping"
+    )
+    body = client_for(editor).get(_url(cr, "editor_item_delete", "endpoint", added.uid))
+    assert "added in this change request, so it cannot be restored" in body.content.decode()
+
+
+def test_delete_confirmations_need_the_editor_role(client_for, viewer, outsider, cr):
+    endpoint = _endpoint(cr)
+    rule = BusinessRule.objects.filter(endpoint=endpoint).first()
+    urls = [
+        _url(cr, "editor_row_delete", "businessrule", rule.uid),
+        _url(cr, "editor_item_delete", "endpoint", endpoint.uid),
+    ]
+    for url in urls:
+        assert client_for(viewer).get(url).status_code == 403
+        assert client_for(viewer).post(url, {"confirm": "yes"}).status_code == 403
+        assert client_for(outsider).get(url).status_code == 404
+        assert client_for(outsider).post(url, {"confirm": "yes"}).status_code == 404
+        assert client_for(viewer).put(url).status_code == 405
+    assert BusinessRule.objects.filter(pk=rule.pk).exists() and _endpoint(cr) == endpoint
+
+
+def _delete(client, cr, kind, item):
+    client.post(_url(cr, "editor_item_delete", kind, item.uid), {"confirm": "yes"})
+
+
+def test_a_deleted_endpoint_is_restored_with_its_children(client_for, editor, cr):
+    from specs_app.models import AuditEvent
+    from specs_app.services.snapshot import revision_snapshot
+
+    client = client_for(editor)
+    endpoint = _endpoint(cr)
+    _delete(client, cr, "endpoint", endpoint)
+    home = client.get(_url(cr, "editor_home")).content.decode()
+    listed = home.split('data-testid="deleted-items"', 1)[1].split("</section>", 1)[0]
+    restore = _url(cr, "editor_item_restore", "endpoint", endpoint.uid)
+    assert "Deleted in this change request" in listed and endpoint.name in listed
+    assert f'action="{restore}"' in listed and "Restore" in listed
+
+    response = client.post(restore, follow=True)
+
+    assert f"Restored “{endpoint.name}”" in response.content.decode()
+    assert 'data-testid="deleted-items"' not in response.content.decode()
+    back = Endpoint.objects.get(revision=cr.working, uid=endpoint.uid)
+    assert back.name == endpoint.name
+    assert revision_snapshot(revision=cr.working) == revision_snapshot(revision=cr.base)
+    assert AuditEvent.objects.filter(verb="endpoint.restored", actor=editor).count() == 1
+
+
+def test_the_changes_tab_offers_restore_and_comes_back_to_it(client_for, editor, cr):
+    client = client_for(editor)
+    model = DataModel.objects.filter(revision=cr.working).first()
+    _delete(client, cr, "model", model)
+    changes = reverse("specs_app:change_request", args=["acme", cr.spec.slug, cr.number])
+    page = client.get(changes, {"tab": "changes"}).content.decode()
+    restore = _url(cr, "editor_item_restore", "model", model.uid)
+    assert f'action="{restore}"' in page and 'name="back" value="changes"' in page
+    response = client.post(restore, {"back": "changes"})
+    assert response.status_code == 302 and response.url == f"{changes}?tab=changes"
+    assert DataModel.objects.filter(revision=cr.working, uid=model.uid).exists()
+
+
+def test_restore_needs_the_editor_role_and_post(client_for, editor, viewer, outsider, cr):
+    endpoint = _endpoint(cr)
+    _delete(client_for(editor), cr, "endpoint", endpoint)
+    restore = _url(cr, "editor_item_restore", "endpoint", endpoint.uid)
+    changes = reverse("specs_app:change_request", args=["acme", cr.spec.slug, cr.number])
+    assert "Restore" not in client_for(viewer).get(changes, {"tab": "changes"}).content.decode()
+    assert client_for(viewer).post(restore).status_code == 403
+    assert client_for(outsider).post(restore).status_code == 404
+    assert client_for(editor).get(restore).status_code == 405
+    assert (
+        client_for(editor).post(_url(cr, "editor_item_restore", "x", endpoint.uid)).status_code
+        == 404
+    )
+    assert not Endpoint.objects.filter(revision=cr.working, uid=endpoint.uid).exists()
+
+
+def test_a_merged_request_no_longer_offers_restore(client_for, editor, reviewer, cr):
+    from tests.review_helpers import approve_and_merge
+
+    endpoint = _endpoint(cr)
+    _delete(client_for(editor), cr, "endpoint", endpoint)
+    page = client_for(editor).get(_url(cr, "editor_home")).content.decode()
+    assert 'data-testid="deleted-items"' in page
+    approve_and_merge(cr, author=editor, reviewer=reviewer)
+    changes = reverse("specs_app:change_request", args=["acme", cr.spec.slug, cr.number])
+    page = client_for(editor).get(changes, {"tab": "changes"}).content.decode()
+    assert 'data-testid="deleted-items"' not in page and ">Restore<" not in page
+    restore = _url(cr, "editor_item_restore", "endpoint", endpoint.uid)
+    assert client_for(editor).post(restore).status_code == 404
+    assert not Endpoint.objects.filter(revision=cr.working, uid=endpoint.uid).exists()

@@ -242,3 +242,86 @@ def test_compare_names_the_endpoint_when_only_a_child_changed(
     item = page.split('data-testid="diff-item"', 1)[1].split("</section>", 1)[0]
     assert f"<strong>{rule.endpoint.name}</strong>" in item and "New rule" in item
     assert "(removed item)" not in item
+
+
+# Authors edit and delete their own comments.
+
+
+def _comment(cr, author, body="Frist comment"):
+    return services.change_request_comment(change_request=cr, author=author, body=body)
+
+
+def test_author_edits_a_comment_and_it_shows_edited(client_for, editor, cr):
+    comment = _comment(cr, editor)
+    client = client_for(editor)
+    page = client.get(_url(cr)).content.decode()
+    edit, delete = _url(cr, "comment_edit", comment.pk), _url(cr, "comment_delete", comment.pk)
+    assert f'action="{edit}"' in page and "Frist comment</textarea>" in page
+    assert f'hx-post="{delete}" hx-target="body" hx-confirm="Delete your comment?' in page
+    assert 'data-testid="comment-edited"' not in page
+
+    response = client.post(edit, {"body": "First comment"}, follow=True)
+
+    page = response.content.decode()
+    assert "Comment updated." in page and "<p>First comment</p>" in page
+    assert 'data-testid="comment-edited"' in page and ">edited</span>" in page
+    assert Comment.objects.get(pk=comment.pk).body == "First comment"
+
+
+def test_an_empty_edit_is_refused(client_for, editor, cr):
+    comment = _comment(cr, editor)
+    response = client_for(editor).post(_url(cr, "comment_edit", comment.pk), {"body": " "})
+    assert response.status_code == 302
+    page = client_for(editor).get(_url(cr)).content.decode()
+    assert "A comment needs some text, at most 10,000 characters" in page
+    assert Comment.objects.get(pk=comment.pk).body == "Frist comment"
+
+
+def test_deleting_a_comment_asks_first(client_for, editor, cr):
+    comment = _comment(cr, editor)
+    client = client_for(editor)
+    url = _url(cr, "comment_delete", comment.pk)
+    for response in (client.get(url), client.post(url)):  # without JavaScript: a page asks
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "Delete your comment?" in body and "“Frist comment” will disappear" in body
+        assert 'name="confirm" value="yes"' in body and f'href="{_url(cr)}">Cancel' in body
+    assert Comment.objects.filter(pk=comment.pk).exists()
+    response = client.post(url, {"confirm": "yes"}, follow=True)
+    page = response.content.decode()
+    assert "Comment deleted." in page and "This comment was deleted." in page
+    assert "Frist comment" not in page and not Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_others_cannot_edit_or_delete_a_comment(client_for, editor, reviewer, viewer, cr):
+    comment = _comment(cr, editor)
+    edit, delete = _url(cr, "comment_edit", comment.pk), _url(cr, "comment_delete", comment.pk)
+    page = client_for(reviewer).get(_url(cr)).content.decode()
+    assert f'action="{edit}"' not in page and delete not in page
+    for other in (reviewer, viewer):
+        client = client_for(other)
+        assert client.post(edit, {"body": "Rewritten"}).status_code == 403
+        assert client.get(delete).status_code == 403
+        assert client.post(delete, {"confirm": "yes"}).status_code == 403
+    comment.refresh_from_db()
+    assert (comment.body, comment.edited_at) == ("Frist comment", None)
+
+
+def test_comment_edit_and_delete_are_404_for_outsiders(client_for, editor, outsider, cr):
+    comment = _comment(cr, editor)
+    client = client_for(outsider)
+    assert client.post(_url(cr, "comment_edit", comment.pk), {"body": "X"}).status_code == 404
+    assert client.get(_url(cr, "comment_delete", comment.pk)).status_code == 404
+    assert client.post(_url(cr, "comment_delete", comment.pk), {"confirm": "y"}).status_code == 404
+    other_cr = open_request(cr.spec, editor, "Another")
+    foreign = _url(other_cr, "comment_delete", comment.pk)  # the comment of another request
+    assert client_for(editor).post(foreign, {"confirm": "yes"}).status_code == 404
+    assert Comment.objects.get(pk=comment.pk).body == "Frist comment"
+
+
+def test_comment_edit_and_delete_refuse_wrong_methods(client_for, editor, cr):
+    comment = _comment(cr, editor)
+    client = client_for(editor)
+    assert client.get(_url(cr, "comment_edit", comment.pk)).status_code == 405
+    assert client.put(_url(cr, "comment_delete", comment.pk)).status_code == 405
+    assert Comment.objects.filter(pk=comment.pk).exists()

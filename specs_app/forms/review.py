@@ -17,6 +17,10 @@ class ReviewForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
+class CommentEditForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
     anchor_kind = forms.ChoiceField(

@@ -15,6 +15,8 @@ from specs_app.models import (
     ChangeRequest,
     Comment,
     ContentRow,
+    DataModel,
+    Endpoint,
     Membership,
     Review,
     Revision,
@@ -132,6 +134,47 @@ def change_request_delete(
         content_services.content_delete(row=row, expected_version=expected_version)
 
     _edit(change_request, actor, f"{type(row).__name__.lower()}.deleted", delete, str(row))
+
+
+def change_request_restore(
+    *, change_request: ChangeRequest, actor, model: type[Endpoint | DataModel], uid
+) -> Endpoint | DataModel:
+    """Bring back an endpoint or model deleted in the request, as it is in the request's base:
+    with all its children and the same uids, so that the diff no longer shows it deleted."""
+
+    def restore(cr):
+        if cr.base is None:
+            raise ServiceError(f"#{cr.number} started from an empty spec: nothing to restore.")
+        return content_services.content_restore(
+            revision=cr.working, source=cr.base, model=model, uid=uid
+        )
+
+    verb = f"{model.__name__.lower()}.restored"
+    return _edit(change_request, actor, verb, restore, str(uid))
+
+
+@dataclass
+class DeletedItem:
+    kind: str  # "endpoint" or "model", as in the editor's URLs
+    uid: object
+    name: str
+    detail: str  # method and path, or table
+
+
+def change_request_deleted_items(change_request: ChangeRequest) -> list[DeletedItem]:
+    """The endpoints and models of the request's base that its draft no longer has (two
+    queries, whatever the size of the spec)."""
+    cr = change_request
+    if cr.base_id is None:
+        return []
+    items = []
+    for kind, model in (("endpoint", Endpoint), ("model", DataModel)):
+        kept = model.objects.filter(revision_id=cr.working_id).values("uid")
+        gone = model.objects.filter(revision_id=cr.base_id).exclude(uid__in=kept)
+        for row in gone.order_by("position", "id"):
+            detail = f"{row.method} {row.path}" if kind == "endpoint" else row.table
+            items.append(DeletedItem(kind, row.uid, row.name, detail))
+    return items
 
 
 def change_request_update_overviews(
@@ -286,6 +329,43 @@ def comment_resolve(*, comment: Comment, actor, resolved: bool = True) -> Commen
         verb = "comment.resolved" if resolved else "comment.reopened"
         _audit(cr, actor, verb, comment=locked.pk)
     return locked
+
+
+def _own_comment(comment: Comment, actor, action: str) -> None:
+    _require_role(actor, comment.change_request.spec, Role.EDITOR)
+    if comment.author_id != actor.pk:
+        raise PermissionDenied(f"Only the author of a comment can {action} it.")
+
+
+def _lock_comment(comment: Comment) -> tuple[ChangeRequest, Comment]:
+    cr = _lock(comment.change_request)
+    if cr.state == State.MERGED:
+        raise ServiceError(f"#{cr.number} is merged; its conversation is closed.")
+    return cr, Comment.objects.select_for_update().get(pk=comment.pk)
+
+
+def comment_edit(*, comment: Comment, actor, body: str) -> Comment:
+    _own_comment(comment, actor, "edit")
+    if not body.strip():
+        raise ServiceError("A comment cannot be empty; delete it instead.")
+    with transaction.atomic():
+        cr, locked = _lock_comment(comment)
+        if locked.body == body.strip():
+            return locked
+        locked.body = body.strip()
+        locked.edited_at = timezone.now()
+        locked.save(update_fields=["body", "edited_at"])
+        _audit(cr, actor, "comment.edited", comment=locked.pk)
+    return locked
+
+
+def comment_delete(*, comment: Comment, actor) -> None:
+    _own_comment(comment, actor, "delete")
+    with transaction.atomic():
+        cr, locked = _lock_comment(comment)
+        pk = locked.pk
+        locked.delete()
+        _audit(cr, actor, "comment.deleted", comment=pk)
 
 
 def change_request_close(*, change_request: ChangeRequest, actor) -> ChangeRequest:

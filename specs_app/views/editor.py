@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.text import Truncator
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from specs_app.access import get_change_request_for_user
 from specs_app.forms.editor import ITEM_FORMS, ROW_FORMS, STATUS_CHOICES, OverviewForm
@@ -24,6 +25,7 @@ from specs_app.services.errors import ServiceError, StaleVersion
 from specs_app.services.lint import lint_draft, lint_settings_load
 from specs_app.services.markdown import render_endpoint_markdown, render_model_markdown
 from specs_app.services.render import markdown_to_safe_html
+from specs_app.views.confirm import Confirmation, confirmation_page, confirmed
 
 TEMPLATE = "specs_app/editor/item.html"
 
@@ -68,8 +70,11 @@ def _editor(request, ws, spec, number):
     return cr
 
 
+_ITEM_MODELS = {"endpoint": Endpoint, "model": DataModel}
+
+
 def _item(cr, kind: str, uid):
-    model = {"endpoint": Endpoint, "model": DataModel}.get(kind)
+    model = _ITEM_MODELS.get(kind)
     if model is None:
         raise Http404("No such kind of item.")
     try:
@@ -180,6 +185,7 @@ def _home_context(cr, *, add_forms=None, overview_form=None) -> dict:
         "spec": cr.spec,
         "cr": cr,
         "endpoints": Endpoint.objects.filter(revision=cr.working).order_by("position", "id"),
+        "deleted_items": services.change_request_deleted_items(cr),
         "models": DataModel.objects.filter(revision=cr.working).order_by("position", "id"),
         "endpoint_form": add_forms.get("endpoint")
         or ITEM_FORMS["endpoint"][1](prefix="new-endpoint"),
@@ -321,13 +327,28 @@ def row_save(request: HttpRequest, ws, spec, number, kind, uid) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def row_delete(request: HttpRequest, ws, spec, number, kind, uid) -> HttpResponse:
     cr = _editor(request, ws, spec, number)
     row = _row(cr, kind, uid)
     item = getattr(row, row.parent_field)
+    if not confirmed(request):
+        label = Truncator(str(row)).chars(80)
+        return _confirm(
+            request,
+            cr,
+            f"Delete {row._meta.verbose_name} “{label}” of {item.name}?",
+            f"This removes it from the draft of #{cr.number}. The published spec keeps it "
+            "until the change request is merged.",
+            editor_url(cr, item),
+        )
     services.change_request_delete(change_request=cr, actor=request.user, row=row)
     return _respond_item(request, cr, item)
+
+
+def _confirm(request, cr, question: str, consequence: str, cancel_url: str) -> HttpResponse:
+    confirmation = Confirmation(question, consequence, cancel_url)
+    return confirmation_page(request, confirmation, workspace=cr.spec.workspace, spec=cr.spec)
 
 
 @login_required
@@ -371,14 +392,57 @@ def item_add(request: HttpRequest, ws, spec, number, kind) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def item_delete(request: HttpRequest, ws, spec, number, kind, uid) -> HttpResponse:
+    cr = _editor(request, ws, spec, number)
+    item = _item(cr, kind, uid)
+    in_base = type(item).objects.filter(revision_id=cr.base_id, uid=item.uid).exists()
+    if not confirmed(request):
+        undo = (
+            "You can restore it from the editor until the change request is merged."
+            if in_base
+            else "It was added in this change request, so it cannot be restored."
+        )
+        return _confirm(
+            request,
+            cr,
+            f"Delete {kind} “{item.name}”?",
+            f"This removes it and everything in it from the draft of #{cr.number}. {undo}",
+            _home_url(cr),
+        )
+    services.change_request_delete(change_request=cr, actor=request.user, row=item)
+    restore = " You can restore it below until the change request is merged." if in_base else ""
+    messages.success(request, f"Deleted “{item.name}”.{restore}")
+    return redirect(_home_url(cr))
+
+
+@login_required
+@require_POST
+def item_restore(request: HttpRequest, ws, spec, number, kind, uid) -> HttpResponse:
+    cr = _editor(request, ws, spec, number)
+    if kind not in _ITEM_MODELS:
+        raise Http404("No such kind of item.")
+    try:
+        item = services.change_request_restore(
+            change_request=cr, actor=request.user, model=_ITEM_MODELS[kind], uid=uid
+        )
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Restored “{item.name}” with everything it had.")
+    if request.POST.get("back") == "changes":
+        changes = reverse("specs_app:change_request", args=[ws, spec, number])
+        return redirect(f"{changes}?tab=changes")
+    return redirect(_home_url(cr))
+
+
+@login_required
 @require_POST
 def item_action(request: HttpRequest, ws, spec, number, kind, uid, action) -> HttpResponse:
     cr = _editor(request, ws, spec, number)
     item = _item(cr, kind, uid)
     try:
-        if action == "delete":
-            services.change_request_delete(change_request=cr, actor=request.user, row=item)
-        elif action == "duplicate":
+        if action == "duplicate":
             copy = services.change_request_duplicate(
                 change_request=cr, actor=request.user, row=item
             )

@@ -2,7 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from specs_app.access import get_membership_for_user
 from specs_app.forms.members import MemberAddForm, MemberRoleForm
@@ -13,6 +15,7 @@ from specs_app.services.members import (
     membership_change_role,
     membership_remove,
 )
+from specs_app.views.confirm import Confirmation, confirmation_page, confirmed
 
 
 def _render_members(request: HttpRequest, admin: Membership, form=None, status=200):
@@ -81,10 +84,22 @@ def member_role(request: HttpRequest, ws: str, membership_id: int) -> HttpRespon
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_remove(request: HttpRequest, ws: str, membership_id: int) -> HttpResponse:
     admin = get_membership_for_user(request.user, ws, Role.ADMIN)
     target = _member_of(admin, membership_id)
+    if not confirmed(request):
+        yourself = target.user_id == request.user.id
+        whom, their = ("yourself", "your") if yourself else (target.user.username, "their")
+        confirmation = Confirmation(
+            f"Remove {whom} from {admin.workspace.name}?",
+            f"This takes away {their} access to every spec of {admin.workspace.name} at once; "
+            f"{their} change requests, reviews and comments stay. An admin can add "
+            f"{'you' if yourself else 'them'} again later.",
+            reverse("specs_app:members", args=[ws]),
+            button="Remove",
+        )
+        return confirmation_page(request, confirmation, workspace=admin.workspace)
     try:
         membership_remove(membership=target, actor=request.user)
     except ServiceError as exc:
@@ -92,5 +107,7 @@ def member_remove(request: HttpRequest, ws: str, membership_id: int) -> HttpResp
     else:
         messages.success(request, f"{target.user.username} removed from {admin.workspace.name}.")
     if target.user_id == request.user.id:
+        if request.htmx:  # the page changes: a real navigation, not a swap under the old URL
+            return HttpResponseClientRedirect(reverse("specs_app:workspace_list"))
         return redirect("specs_app:workspace_list")
     return redirect("specs_app:members", ws=ws)

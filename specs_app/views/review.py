@@ -1,18 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from specs_app.access import get_change_request_for_user, get_spec_for_user
-from specs_app.forms.review import ChangeRequestForm, CommentForm, ReviewForm
+from specs_app.forms.review import ChangeRequestForm, CommentEditForm, CommentForm, ReviewForm
 from specs_app.models import AuditEvent, Comment, DataModel, Endpoint, Role
 from specs_app.services import review as services
 from specs_app.services.cache import remembered
 from specs_app.services.diff import group_by_item, label_groups, markdown_diff, revision_diff
 from specs_app.services.errors import ServiceError
 from specs_app.services.render import markdown_to_safe_html
+from specs_app.views.confirm import Confirmation, confirmation_page, confirmed
 
 
 def _cr_url(cr) -> str:
@@ -60,7 +62,8 @@ def _tab_context(tab: str, cr, request: HttpRequest) -> dict:
     if tab == "changes":
         parts = ("changes", cr.base_id, cr.working_id, cr.content_version)
         changes = remembered(parts, lambda: _changes(cr))
-        return {**changes, "split": request.GET.get("diff") == "split"}
+        deleted = services.change_request_deleted_items(cr) if cr.is_open else []
+        return {**changes, "split": request.GET.get("diff") == "split", "deleted_items": deleted}
     if tab == "checks":
         return _checks_context(cr)
     return {"timeline": _timeline(cr)}
@@ -104,6 +107,7 @@ def _timeline(cr) -> list[dict]:
         if event.verb == "comment.added":
             comment = comments.get(event.details.get("comment"))
             entry["comment"] = comment
+            entry["comment_deleted"] = comment is None
             entry["html"] = markdown_to_safe_html(comment.body) if comment else ""
             entry["anchor"] = anchors.get(comment.anchor_uid) if comment else None
         elif event.verb.startswith("review."):
@@ -178,6 +182,53 @@ def comment_resolve(request, ws, spec, number, comment_id):
         return None
 
     return _act(request, ws, spec, number, resolve)
+
+
+def _comment_of(cr, comment_id: int) -> Comment:
+    comment = get_object_or_404(Comment, pk=comment_id, change_request=cr)
+    comment.change_request = cr
+    return comment
+
+
+@login_required
+@require_POST
+def comment_edit(request, ws, spec, number, comment_id):
+    form = CommentEditForm(request.POST)
+
+    def edit(cr):
+        comment = _comment_of(cr, comment_id)
+        if not form.is_valid():
+            raise ServiceError(
+                "A comment needs some text, at most 10,000 characters; to remove it, delete it."
+            )
+        services.comment_edit(comment=comment, actor=request.user, body=form.cleaned_data["body"])
+        return "Comment updated."
+
+    return _act(request, ws, spec, number, edit)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_delete(request, ws, spec, number, comment_id):
+    cr, _ = get_change_request_for_user(request.user, ws, spec, number, Role.EDITOR)
+    comment = _comment_of(cr, comment_id)
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied("Only the author of a comment can delete it.")
+    if not confirmed(request):
+        excerpt = comment.body if len(comment.body) <= 80 else comment.body[:79] + "…"
+        confirmation = Confirmation(
+            "Delete your comment?",
+            f"“{excerpt}” will disappear from the conversation of #{cr.number} for everyone. "
+            "This cannot be undone.",
+            _cr_url(cr),
+        )
+        return confirmation_page(request, confirmation, workspace=cr.spec.workspace, spec=cr.spec)
+
+    def delete(cr):
+        services.comment_delete(comment=comment, actor=request.user)
+        return "Comment deleted."
+
+    return _act(request, ws, spec, number, delete)
 
 
 def _transition(service, note: str):

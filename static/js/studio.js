@@ -14,3 +14,69 @@ document.addEventListener("click", async (event) => {
   }
   setTimeout(() => { button.textContent = label; }, 2000);
 });
+
+// Warn before leaving a page with typing that was not saved. A field counts when it sits in, or
+// belongs to a form in, an element marked data-warn-unsaved and differs from what the server
+// sent. A form whose htmx save was refused (400: the errors and the typing come back as the
+// new defaults) stays unsaved until a save succeeds.
+const refusedForms = new Set();
+let submittingForm = null;
+
+function guarded(field) {
+  return field.closest("[data-warn-unsaved]") || field.form?.closest("[data-warn-unsaved]");
+}
+
+function changed(field) {
+  if (field.type === "checkbox" || field.type === "radio") {
+    return field.checked !== field.defaultChecked;
+  }
+  if (field.tagName === "SELECT") {
+    const options = [...field.options];
+    const initial = options.some((o) => o.defaultSelected)
+      ? options.map((o) => o.defaultSelected)
+      : options.map((o, i) => i === 0 && !field.multiple);
+    return options.some((o, i) => o.selected !== initial[i]);
+  }
+  if (["hidden", "submit", "button", "reset", "file"].includes(field.type)) return false;
+  return field.value !== field.defaultValue;
+}
+
+function unsavedForms() {
+  const forms = new Set();
+  for (const field of document.querySelectorAll("input, select, textarea")) {
+    if (guarded(field) && changed(field)) forms.add(field.form ?? field);
+  }
+  for (const id of refusedForms) {
+    const form = document.getElementById(id);
+    if (form) forms.add(form);
+  }
+  forms.delete(submittingForm); // leaving the page by saving this very form
+  return forms;
+}
+
+document.addEventListener("submit", (event) => {
+  if (!event.defaultPrevented) submittingForm = event.target;
+});
+
+// Which form sent each htmx request: by the time its answer is swapped in, that form may be gone.
+const formOfRequest = new WeakMap();
+
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const elt = event.detail.elt;
+  const form = elt.closest?.("form") ?? elt.form;
+  if (form?.id) formOfRequest.set(event.detail.xhr, form.id);
+});
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const id = formOfRequest.get(event.detail.xhr);
+  if (!id) return;
+  const status = event.detail.xhr.status;
+  if (status === 400) refusedForms.add(id);
+  else if (status >= 200 && status < 300) refusedForms.delete(id);
+});
+
+window.addEventListener("beforeunload", (event) => {
+  if (unsavedForms().size === 0) return;
+  event.preventDefault();
+  event.returnValue = ""; // older browsers need it set to show the dialog
+});
