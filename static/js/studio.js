@@ -14,3 +14,12 @@ document.addEventListener("click", async (event) => {
   }
   setTimeout(() => { button.textContent = label; }, 2000);
 });
+
+// Error pages: a "Go back" button when there is a page to go back to.
+document.addEventListener("DOMContentLoaded", () => {
+  if (window.history.length < 2) return;
+  for (const button of document.querySelectorAll("[data-history-back]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => window.history.back());
+  }
+});
