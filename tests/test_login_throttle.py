@@ -1,0 +1,96 @@
+"""Sign-in throttling (django-axes): after the failure limit, a username from one address is
+refused, even with the right password, with a page that says when to try again; the cool-off
+ends it. Time passes by moving the recorded failures back, never by sleeping."""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LIMIT = settings.AXES_FAILURE_LIMIT
+COOLOFF_MINUTES = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+PAGES = {"login page": "login", "admin login": "admin:login"}
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="stella", is_staff=True, is_superuser=True)
+
+
+def _sign_in(client, url_name: str, password: str, username="stella", address="10.0.0.1"):
+    return client.post(
+        reverse(url_name),
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+    )
+
+
+def _fail(client, url_name: str, times: int, **kwargs):
+    return [_sign_in(client, url_name, "wrong", **kwargs).status_code for _ in range(times)]
+
+
+def _signed_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def test_defaults_are_reasonable():
+    assert settings.AXES_ENABLED
+    assert (LIMIT, COOLOFF_MINUTES) == (10, 15)
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+
+
+@pytest.mark.parametrize("url_name", PAGES.values(), ids=PAGES.keys())
+def test_lockout_after_the_limit_refuses_even_the_right_password(client, staff, url_name):
+    statuses = _fail(client, url_name, LIMIT)
+    assert statuses[: LIMIT - 1] == [200] * (LIMIT - 1)  # the form again, with its error
+    assert statuses[-1] == 429
+
+    response = _sign_in(client, url_name, "pw")
+    assert response.status_code == 429
+    assert not _signed_in(client)
+    page = response.content.decode()
+    assert "Too many failed sign-ins for this account" in page
+    assert f"Try again in {COOLOFF_MINUTES} minutes." in page
+    assert 'data-testid="error-page"' in page and "navbar-brand" in page  # the site's layout
+
+
+@pytest.mark.parametrize("url_name", PAGES.values(), ids=PAGES.keys())
+def test_the_lockout_ends_after_the_cooloff(client, staff, url_name):
+    _fail(client, url_name, LIMIT)
+    assert _sign_in(client, url_name, "pw").status_code == 429
+
+    # A minute before the end of the cool-off: still refused.
+    AccessAttempt.objects.update(attempt_time=_ago(minutes=COOLOFF_MINUTES - 1))
+    assert _sign_in(client, url_name, "pw").status_code == 429
+
+    AccessAttempt.objects.update(attempt_time=_ago(minutes=COOLOFF_MINUTES + 1))
+    assert _sign_in(client, url_name, "pw").status_code == 302
+    assert _signed_in(client)
+
+
+def test_failures_below_the_limit_do_not_lock_and_success_resets_them(client, staff):
+    _fail(client, "login", LIMIT - 1)
+    assert _sign_in(client, "login", "pw").status_code == 302
+    client.logout()
+    _fail(client, "login", LIMIT - 1)
+    assert _sign_in(client, "login", "pw").status_code == 302
+
+
+def test_lockout_is_per_username_and_address(client, staff, viewer):
+    _fail(client, "login", LIMIT)
+    assert _sign_in(client, "login", "pw").status_code == 429
+    # The same person from another address, and another person from the same address.
+    assert _sign_in(client, "login", "pw", address="10.0.0.2").status_code == 302
+    client.logout()
+    assert _sign_in(client, "login", "pw", username="victor").status_code == 302
+
+
+def _ago(**delta):
+    return timezone.now() - timedelta(**delta)
