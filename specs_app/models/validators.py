@@ -160,8 +160,8 @@ def validate_table_name(value: str) -> None:
     validate_single_line(value)
     if value and not _TABLE_NAME.fullmatch(value):
         raise ValidationError(
-            "A table name is letters, digits and underscores, not starting with a digit "
-            '(for example "order_items"), optionally after a schema ("billing.invoices").',
+            "A table name is letters, digits and underscores, not starting with a digit, "
+            'as in "order_items" or "billing.invoices".',
             code="table_name",
         )
 
