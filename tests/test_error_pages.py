@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from specs_app.forms.editor import ROW_FORMS
 from specs_app.models import DataModel, Endpoint
-from studio.errors import server_error
 from tests.review_helpers import open_request, ready_spec
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +76,8 @@ def test_405_of_a_post_only_address_explains_the_reload(client_for, viewer):
 
 
 def test_500_page_needs_no_request_context_nor_database(django_assert_num_queries):
+    from studio.errors import server_error
+
     with django_assert_num_queries(0):
         response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
