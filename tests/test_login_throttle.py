@@ -97,3 +97,34 @@ def test_lockout_is_per_username_and_address(client, staff, viewer):
 
 def _ago(**delta):
     return timezone.now() - timedelta(**delta)
+
+
+def test_the_throttle_is_configured_from_the_environment():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.AXES_ENABLED, s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds(), "
+        "list(s.AXES_IPWARE_META_PRECEDENCE_ORDER))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "studio.settings_test",
+        "LOGIN_THROTTLING": "false",
+        "LOGIN_FAILURE_LIMIT": "3",
+        "LOGIN_COOLOFF_MINUTES": "5",
+        "LOGIN_CLIENT_IP_HEADERS": "HTTP_X_FORWARDED_FOR,REMOTE_ADDR",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.split("\n")[-2] == (
+        "False 3 300.0 ['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR']"
+    ), result.stderr
