@@ -74,6 +74,8 @@ def test_editors_pass_axe(page: Page, live_server, spec, editor):
     endpoint = Endpoint.objects.filter(revision=cr.working).first()
     model = DataModel.objects.filter(revision=cr.working).first()
     log_in(page, live_server, "edgar")
+    page.goto(live_server.url + reverse("specs_app:editor_home", args=["acme", spec.slug, 1]))
+    assert_accessible(page)
     for kind, uid in (("endpoint", endpoint.uid), ("model", model.uid)):
         args = ["acme", spec.slug, cr.number, kind, uid]
         page.goto(live_server.url + reverse("specs_app:editor_item", args=args))

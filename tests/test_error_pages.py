@@ -132,6 +132,17 @@ def test_row_add_under_the_wrong_kind_of_parent_is_404(client_for, editor, cr, k
     assert row_model.objects.filter(revision=cr.working).count() == before
 
 
+@pytest.mark.parametrize("kind", list(ROW_FORMS))
+@pytest.mark.parametrize("parent_kind", ["bogus", "parameter", "field"])
+def test_row_add_under_something_that_is_not_an_item_is_404(
+    client_for, editor, cr, kind, parent_kind
+):
+    parent = Endpoint.objects.filter(revision=cr.working).first()
+    response = client_for(editor).post(_row_add_url(cr, kind, parent_kind, parent.uid))
+    assert response.status_code == 404
+    assert "No such kind of item." in _page(response)
+
+
 def test_all_ten_row_kinds_are_covered():
     assert len(ENDPOINT_ROWS) + len(MODEL_ROWS) == len(ROW_FORMS) == 10
 
