@@ -1,9 +1,11 @@
 """Settings for Spec Studio. Every deployment-specific value comes from the environment
 (see `.env.example`)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from studio.env import env_bool, env_int, env_list, env_str
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "specs_app",
 ]
 
@@ -52,7 +55,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "studio.middleware.NoStoreForSignedInMiddleware",
+    "studio.middleware.MethodNotAllowedPageMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "studio.urls"
@@ -124,6 +132,13 @@ STORAGES = {
     },
 }
 
+AUTHENTICATION_BACKENDS = [
+    # First: it refuses every sign-in of a locked-out username and address.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+CSRF_FAILURE_VIEW = "studio.errors.csrf_failure"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "specs_app:workspace_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -161,3 +176,34 @@ if _TASKS_BACKEND not in _TASK_BACKENDS:
         f"STUDIO_TASKS_BACKEND={_TASKS_BACKEND!r}: use one of {', '.join(_TASK_BACKENDS)}."
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_TASKS_BACKEND]}}
+
+# Sign-in throttling (django-axes, on the login page and the admin's): after LOGIN_FAILURE_LIMIT
+# wrong passwords for one username from one address, that pair is refused (even the right
+# password) until LOGIN_COOLOFF_MINUTES after its last failure.
+AXES_ENABLED = env_bool("LOGIN_THROTTLING", default=True)
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "studio.errors.locked_out"
+# Where the client address comes from: REMOTE_ADDR, or behind a proxy the header it sets
+# (e.g. HTTP_X_FORWARDED_FOR), never a header a client can send through the proxy itself.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("LOGIN_CLIENT_IP_HEADERS", ["REMOTE_ADDR"])
+
+# Content-Security-Policy (django-csp): our own origin only, no inline script or style.
+# htmx's indicator styles are off (see the htmx-config meta tag in templates/_base.html);
+# Bootstrap's icons are data: images in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}

@@ -8,3 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("specs_app.urls")),
 ]
+
+handler403 = "studio.errors.forbidden"
+handler404 = "studio.errors.not_found"
+handler500 = "studio.errors.server_error"

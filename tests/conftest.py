@@ -106,3 +106,16 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": str(CHROMIUM),
         "args": CHROMIUM_ARGS,
     }
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(request):
+    """Every browser test fails if any page it visited broke the Content-Security-Policy."""
+    if "page" not in request.fixturenames or request.node.get_closest_marker("browser") is None:
+        yield  # ("page" may also be a test's own parameter)
+        return
+    from tests.browser_helpers import watch_csp_violations
+
+    violations = watch_csp_violations(request.getfixturevalue("page"))
+    yield violations
+    assert violations == [], "\n".join(violations)

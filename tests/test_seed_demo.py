@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from specs_app.models import Endpoint, Membership, Revision, Spec
 from specs_app.services.markdown import revision_export
@@ -24,7 +25,9 @@ def test_seed_demo_creates_users_roles_and_the_reference_spec():
     roles = dict(Membership.objects.values_list("user__username", "role"))
     assert roles == {"alice": "admin", "bob": "editor", "carol": "reviewer", "dave": "viewer"}
     password = output.split("password for all: ", 1)[1].split(")", 1)[0]
-    assert all(authenticate(username=name, password=password) for name in roles)
+    # A request, as every sign-in has one: the login throttle (django-axes) needs it.
+    request = RequestFactory().post("/accounts/login/")
+    assert all(authenticate(request, username=name, password=password) for name in roles)
 
     spec = Spec.objects.get(workspace__slug="acme", slug="todo")
     assert spec.head.number == 1

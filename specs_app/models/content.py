@@ -18,6 +18,7 @@ from specs_app.models.validators import (
     validate_reference,
     validate_single_line,
     validate_status_code,
+    validate_table_name,
     validate_type,
 )
 
@@ -192,7 +193,7 @@ class TestCase(EndpointChild):
 
 class DataModel(ContentRow):
     name = line(200, blank=False)
-    table = line(200, blank=False)
+    table = line(200, blank=False, validators=[validate_table_name])
     ownership = line(1000)
 
     class Meta(ContentRow.Meta):
@@ -267,7 +268,9 @@ class Relationship(ModelChild):
     )
     target_column = line(200, help_text="Belongs to: the referenced table.column (users.id)")
     on_delete = models.CharField(max_length=11, choices=OnDelete.choices, blank=True)
-    through_table = line(200, help_text="Many to many: the join table")
+    through_table = line(
+        200, validators=[validate_table_name], help_text="Many to many: the join table"
+    )
 
     class Meta(ModelChild.Meta):
         constraints = [
@@ -300,11 +303,19 @@ class Relationship(ModelChild):
         if " (" in self.target:
             raise ValidationError({"target": 'A model name cannot contain " (".'})
         if self.kind in (self.Kind.HAS_ONE, self.Kind.HAS_MANY):
-            validate_reference(self.fk_field)
+            _on_field("fk_field", validate_reference, self.fk_field)
         if self.kind == self.Kind.BELONGS_TO:
             if " -> " in self.fk_field or "," in self.fk_field:
                 raise ValidationError({"fk_field": 'A column name cannot contain " -> " or ",".'})
-            validate_reference(self.target_column)
+            _on_field("target_column", validate_reference, self.target_column)
+
+
+def _on_field(name: str, validator, value) -> None:
+    """Run a value validator in `clean()` so that its error is shown under the field."""
+    try:
+        validator(value)
+    except ValidationError as exc:
+        raise ValidationError({name: exc.error_list}) from None
 
 
 class Index(ModelChild):

@@ -149,6 +149,23 @@ def validate_overview(value: str) -> None:
             )
 
 
+# A SQL identifier (letters, digits, underscores; not starting with a digit), optionally after a
+# schema: it is written bare in `FK -> <table>.<column>`, `(via <table>.<fk field>)`,
+# `(through <join table>)` and the generated DDL, where spaces, commas, brackets or quotes
+# would change what the line says.
+_TABLE_NAME = re.compile(r"(?:[^\W\d]\w*\.)?[^\W\d]\w*")
+
+
+def validate_table_name(value: str) -> None:
+    validate_single_line(value)
+    if value and not _TABLE_NAME.fullmatch(value):
+        raise ValidationError(
+            "A table name is letters, digits and underscores, not starting with a digit, "
+            'as in "order_items" or "billing.invoices".',
+            code="table_name",
+        )
+
+
 def validate_repo_path(value: str) -> None:
     validate_single_line(value)
     if value.startswith("/") or ".." in value.split("/") or not value.endswith(".md"):

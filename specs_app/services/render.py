@@ -2,7 +2,13 @@
 only harmless tags and attributes (no script, no event handlers, no javascript: links).
 
 The canonical files put JSON fences inside list items, indented two spaces, which
-Python-Markdown's own fenced_code does not read; pymdownx.superfences does."""
+Python-Markdown's own fenced_code does not read; pymdownx.superfences does.
+
+Python-Markdown parses nested lists recursively: a few hundred levels ("- - - … x") raise
+RecursionError. Text nested deeper than any spec needs is shown as escaped plain text instead."""
+
+import html
+import re
 
 import markdown
 import nh3
@@ -47,9 +53,41 @@ _ATTRIBUTES = {
 }
 
 
+# Deepest nesting (list items, blockquotes, indentation steps) rendered as markdown.
+MAX_NESTING = 24
+# The container markers at the start of a line: "- ", "* ", "+ ", "1. ", "2) ", ">".
+_LEADING_MARKERS = re.compile(r"^(?:[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)|[ \t]*>)+")
+
+
 def markdown_to_safe_html(text: str) -> str:
     """Markdown rendered and sanitised; the same text is rendered once (see services/cache.py)."""
-    return remembered(("markdown", text_key(text)), lambda: _render(text))
+    return remembered(("markdown", text_key(text)), lambda: _render_bounded(text))
+
+
+def nesting_depth(text: str) -> int:
+    """An upper bound of how deep a line of list items or blockquotes nests: its container
+    markers plus its indentation steps (two columns, the smallest indent that nests a list)."""
+    deepest = 0
+    for line in text.splitlines():
+        prefix = _LEADING_MARKERS.match(line)
+        if prefix is not None:
+            markers = re.findall(r"[-*+>]|\d{1,9}[.)]", prefix.group())
+            indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+            deepest = max(deepest, len(markers) + indent // 2)
+    return deepest
+
+
+def _render_bounded(text: str) -> str:
+    if nesting_depth(text) > MAX_NESTING:
+        return _escaped(text)
+    try:
+        return _render(text)
+    except RecursionError:  # a shape the depth estimate missed: still never a server error
+        return _escaped(text)
+
+
+def _escaped(text: str) -> str:
+    return f"<pre>{html.escape(text)}</pre>"
 
 
 def _render(text: str) -> str:

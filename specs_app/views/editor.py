@@ -280,13 +280,17 @@ def item_save(request: HttpRequest, ws, spec, number, kind, uid) -> HttpResponse
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def row_add(request: HttpRequest, ws, spec, number, kind, parent_kind, parent_uid) -> HttpResponse:
     cr = _editor(request, ws, spec, number)
     item = _item(cr, parent_kind, parent_uid)
     if kind not in ROW_FORMS:
         raise Http404("No such kind of row.")
     model, form_class = ROW_FORMS[kind]
+    if not isinstance(item, model._meta.get_field(model.parent_field).related_model):
+        raise Http404(f"A “{kind}” row does not belong to a {parent_kind}.")
+    if request.method == "GET":  # a reload after a failed add without JavaScript
+        return redirect(editor_url(cr, item))
     discriminator = request.POST.get("discriminator", "")
     prefix = _add_prefix(kind, discriminator)
     form = form_class(request.POST, prefix=prefix, instance=model(revision=cr.working))
@@ -371,11 +375,13 @@ def _home_url(cr) -> str:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def item_add(request: HttpRequest, ws, spec, number, kind) -> HttpResponse:
     cr = _editor(request, ws, spec, number)
     if kind not in ITEM_FORMS:
         raise Http404("No such kind of item.")
+    if request.method == "GET":  # a reload after a failed add without JavaScript
+        return redirect(_home_url(cr))
     model, form_class = ITEM_FORMS[kind]
     form = form_class(request.POST, prefix=f"new-{kind}", instance=model(revision=cr.working))
     created = {}

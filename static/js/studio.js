@@ -80,3 +80,12 @@ window.addEventListener("beforeunload", (event) => {
   event.preventDefault();
   event.returnValue = ""; // older browsers need it set to show the dialog
 });
+
+// Error pages: a "Go back" button when there is a page to go back to.
+document.addEventListener("DOMContentLoaded", () => {
+  if (window.history.length < 2) return;
+  for (const button of document.querySelectorAll("[data-history-back]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => window.history.back());
+  }
+});
