@@ -73,7 +73,7 @@ class SharedDatabase:
                 start_new_session=True,
             )
 
-    def wait_until(self, what: str, check: Callable[[], object], seconds: float = 20) -> object:
+    def wait_until(self, what: str, check: Callable[[], object], seconds: float = 30) -> object:
         """Pull until `check()` is true; its value."""
         give_up = time.monotonic() + seconds
         while True:

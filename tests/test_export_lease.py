@@ -124,7 +124,7 @@ def test_a_blocked_export_steps_aside_for_other_specs_and_runs_later(
 def test_a_merge_does_not_wait_on_a_remote_that_hangs(
     client_for, spec, editor, reviewer, target, remote, settings
 ):
-    settings.GIT_MERGE_TIMEOUT = 1
+    settings.GIT_MERGE_TIMEOUT = 3  # enough for the fetch on a busy machine; the push hangs
     release, pidfile = hang_pushes(remote, seconds=10)
     ready_spec(spec)
     cr = services.change_request_open(spec=spec, author=editor, title="Rename")
@@ -140,9 +140,36 @@ def test_a_merge_does_not_wait_on_a_remote_that_hangs(
 
     export = Export.objects.get(spec=spec)
     assert export.status == "failed"
-    assert export.error.startswith("Pushing: git was stopped after 1s: a merge does not wait")
+    assert export.error.startswith("Pushing: git was stopped after 3s: a merge does not wait")
     body = response.content.decode()
     assert f"Merged as r2; the export to git failed: {export.error}" in body
     assert 'data-testid="export-failed"' in body
     assert not alive(hook), "the remote's hook was stopped with git"
     assert commit_count(remote) == 1
+
+
+def test_export_now_in_the_browser_stops_a_hanging_push_and_what_it_started(
+    client_for, spec, editor, target, remote, settings
+):
+    settings.GIT_TIMEOUT = 3
+    release, pidfile = hang_pushes(remote, seconds=10)
+    try:
+        page = client_for(editor).post(reverse("specs_app:export_now", args=["acme", "todo"]))
+        hook = int(pidfile.read_text())
+    finally:
+        release.touch()
+    assert page.status_code == 302
+    export = Export.objects.get(spec=spec)
+    assert export.status == "failed"
+    assert export.error.startswith("Pushing: git was stopped after 3s")
+    assert not alive(hook), "the remote's hook was stopped with git"
+
+
+def test_git_gives_up_before_the_web_server_does(settings):
+    """gunicorn stops a worker after its timeout (30 s by default): a git command stops well
+    before, and the export inside a merge request within a few seconds."""
+    from gunicorn.config import Timeout
+
+    web_server = Timeout.default
+    assert web_server > settings.GIT_TIMEOUT
+    assert web_server / 5 >= settings.GIT_MERGE_TIMEOUT

@@ -523,7 +523,7 @@ def export_start(*, export: Export, inline: bool = False) -> Export:
     if export.trigger == Export.Trigger.MERGE:
         limit = _time_limit(settings.GIT_MERGE_TIMEOUT, "a merge does not wait longer for git.")
     else:
-        limit = _time_limit(settings.GIT_TIMEOUT, "an export run by a web page stops then.")
+        limit = _time_limit(settings.GIT_TIMEOUT, "the most an export from a web page may take.")
     with limit:
         export_run_task.enqueue(export.pk)
     export.refresh_from_db()
