@@ -160,3 +160,11 @@ def test_the_next_export_takes_a_lapsed_lease_and_fails_the_stopped_one(
     assert git_services.export_now(spec=spec, actor=owner).status == "succeeded"
     stopped.refresh_from_db()
     assert stopped.status == "failed" and stopped.error == git_services.STOPPED
+
+
+def test_an_export_runs_once_even_if_its_task_is_delivered_twice(spec, owner, target, remote):
+    export = git_services.export_now(spec=spec, actor=owner)
+    assert export.status == "succeeded"
+    assert git_services.export_run(export=export).status == "succeeded"
+    export.refresh_from_db()
+    assert export.status == "succeeded" and commit_count(remote) == 2

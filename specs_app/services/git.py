@@ -474,7 +474,10 @@ def export_run(*, export: Export, defer: Callable[[], None] | None = None) -> Ex
     try:
         exports_sweep(spec_id=export.spec_id)  # this one holds the lease: others lost theirs
         export.status, export.started_at = Status.RUNNING, timezone.now()
-        export.save(update_fields=["status", "started_at"])
+        queued = Export.objects.filter(pk=export.pk, status=Status.QUEUED)
+        if not queued.update(status=export.status, started_at=export.started_at):
+            export.refresh_from_db()
+            return export  # run meanwhile by another delivery of its task
         target = GitTarget.objects.get(spec_id=export.spec_id)
         with _lease_kept(export.spec_id, owner):
             outcome = _export_outcome(target, export)
@@ -600,8 +603,8 @@ def export_latest(*, spec: Spec) -> Export | None:
 
 def export_of_merge(*, change_request: ChangeRequest) -> Export | None:
     """The export that merging `change_request` queued, if its target commits on merge."""
-    merged = Export.objects.filter(change_request_id=change_request.pk, trigger="merge")
-    return merged.first()
+    merge = Export.Trigger.MERGE
+    return Export.objects.filter(change_request_id=change_request.pk, trigger=merge).first()
 
 
 def git_target_save(
