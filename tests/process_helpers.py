@@ -1,5 +1,5 @@
-"""Real studio processes (a `db_worker`) on the test database, and git remotes that hang: for
-tests of what happens when a process dies or a remote never answers.
+"""Real studio processes (a `db_worker`, gunicorn) on the test database, and git remotes that
+hang: for tests of what happens when a process dies or a remote never answers.
 
 The tests must commit what they write (`django_db(transaction=True)`). On PostgreSQL the worker
 connects to the test database itself. On SQLite the test database lives in this process's
@@ -10,6 +10,7 @@ SQLite's backup API; on PostgreSQL both are no-ops.
 import contextlib
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -26,7 +27,7 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 class SharedDatabase:
     def __init__(self, tmp_path: Path):
-        self.log = tmp_path / "worker.log"
+        self.log = tmp_path / "processes.log"
         self.file = None
         if connection.vendor == "sqlite":
             self.file = tmp_path / "shared.sqlite3"
@@ -54,18 +55,40 @@ class SharedDatabase:
 
     def worker(self, *args: str, **env: str) -> subprocess.Popen:
         """`manage.py db_worker` in a session of its own (see kill_session)."""
+        command = [sys.executable, "manage.py", "db_worker", "--interval", "0.1"]
+        return self._start(
+            [*command, "--no-startup-delay", *args], STUDIO_TASKS_BACKEND="database", **env
+        )
+
+    def web_server(self, **env: str) -> tuple[subprocess.Popen, int]:
+        """gunicorn with its default settings (one worker, a 30 s worker timeout), serving the
+        studio on a free port once it answers; (process, port)."""
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        command = [sys.executable, "-m", "gunicorn", "studio.wsgi", "--bind", f"127.0.0.1:{port}"]
+        server = self._start(command, ALLOWED_HOSTS="127.0.0.1", **env)
+        give_up = time.monotonic() + 30
+        while True:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    return server, port
+            if server.poll() is not None or time.monotonic() > give_up:
+                kill_session(server)
+                raise AssertionError(f"gunicorn did not start:\n{self.log.read_text()}")
+            time.sleep(0.1)
+
+    def _start(self, command: list[str], **env: str) -> subprocess.Popen:
         environment = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "studio.settings_test",
             "DATABASE_URL": self.url,
-            "STUDIO_TASKS_BACKEND": "database",
             "STUDIO_GIT_DIR": str(settings.GIT_DATA_DIR),
             **env,
         }
-        command = [sys.executable, "manage.py", "db_worker", "--interval", "0.1"]
         with self.log.open("ab") as log:
             return subprocess.Popen(
-                [*command, "--no-startup-delay", *args],
+                command,
                 cwd=BASE_DIR,
                 env=environment,
                 stdout=log,
@@ -83,7 +106,7 @@ class SharedDatabase:
                 return value
             if time.monotonic() > give_up:
                 log = self.log.read_text() if self.log.exists() else ""
-                raise AssertionError(f"Not within {seconds}s: {what}\nWorker log:\n{log}")
+                raise AssertionError(f"Not within {seconds}s: {what}\nProcesses' log:\n{log}")
             time.sleep(0.1)
 
 

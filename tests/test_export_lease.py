@@ -3,6 +3,7 @@
 The worker runs with a 2 s lease (STUDIO_EXPORT_LEASE); the studio's default is 60 s.
 """
 
+import http.client
 import time
 from datetime import timedelta
 
@@ -26,6 +27,7 @@ from tests.process_helpers import (
     kill_session,
 )
 from tests.review_helpers import edit_endpoint, ready_spec
+from tests.test_export_alerts import _approved
 from tests.test_git_export import _first_endpoint
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -146,6 +148,44 @@ def test_a_merge_does_not_wait_on_a_remote_that_hangs(
     assert 'data-testid="export-failed"' in body
     assert not alive(hook), "the remote's hook was stopped with git"
     assert commit_count(remote) == 1
+
+
+def test_gunicorn_answers_a_merge_while_the_remote_hangs(
+    client, spec, editor, reviewer, target, remote, tmp_path
+):
+    """With the default limits (5 s for the export inside a merge request), gunicorn's default
+    30 s worker timeout never kills the merge request."""
+    release, _ = hang_pushes(remote)  # a minute: longer than gunicorn waits
+    cr = _approved(spec, editor, reviewer)
+    client.force_login(editor)
+    db = SharedDatabase(tmp_path)
+    db.push()
+    server, port = db.web_server()
+    try:
+        merge = reverse("specs_app:change_request_merge", args=["acme", "todo", cr.number])
+        status = _post(port, merge, session=client.cookies["sessionid"].value)
+    finally:
+        kill_session(server)
+        release.touch()
+    assert status == 302 and "WORKER TIMEOUT" not in db.log.read_text()
+    db.pull()
+    cr.refresh_from_db()
+    export = Export.objects.get(spec=spec)
+    assert cr.state == "merged" and export.status == "failed"
+    assert "git was stopped after 5s: a merge does not wait longer for git." in export.error
+
+
+def _post(port: int, path: str, *, session: str) -> int:
+    """POST a form as the logged-in person (session cookie, CSRF token); the status."""
+    token = "t" * 32
+    cookies = f"sessionid={session}; csrftoken={token}"
+    headers = {"Cookie": cookies, "X-CSRFToken": token, "Content-Length": "0"}
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("POST", path, headers=headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 def test_export_now_in_the_browser_stops_a_hanging_push_and_what_it_started(
