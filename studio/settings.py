@@ -16,8 +16,12 @@ VAR_DIR = Path(env_str("STUDIO_VAR_DIR", str(BASE_DIR / "var")))
 GIT_DATA_DIR = Path(env_str("STUDIO_GIT_DIR", str(VAR_DIR / "git")))
 GIT_COMMITTER_NAME = "Spec Studio"
 GIT_COMMITTER_EMAIL = "studio@localhost"
-# Seconds any one git command may take before the export fails.
-GIT_TIMEOUT = 120
+# Export time limits, in seconds. One git command: below gunicorn's 30 s worker timeout. The
+# export that follows a merge when it runs in the web request (immediate task backend): in all.
+# A running export renews its lease every third of EXPORT_LEASE; a stopped worker's lapses.
+GIT_TIMEOUT = env_int("STUDIO_GIT_TIMEOUT", 20)
+GIT_MERGE_TIMEOUT = env_int("STUDIO_GIT_MERGE_TIMEOUT", 5)
+EXPORT_LEASE = env_int("STUDIO_EXPORT_LEASE", 60)
 
 DEBUG = env_bool("DEBUG", default=False)
 _DEV_SECRET = "django-insecure-dev-only-key-never-use-in-production"

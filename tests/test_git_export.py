@@ -268,8 +268,8 @@ def test_export_waits_while_another_holds_the_lease(spec, owner, target, remote,
     GitTarget.objects.filter(pk=target.pk).update(
         lease_owner="busy", lease_until=timezone.now() + timedelta(hours=1)
     )
-    monkeypatch.setattr(git_services, "LEASE", timedelta(seconds=0.5))
+    monkeypatch.setattr(git_services, "LEASE_WAIT_SECONDS", 0.5)
     monkeypatch.setattr(git_services, "LEASE_POLL_SECONDS", 0.05)
     export = _export_now(spec, owner)
-    assert export.status == "failed" and "still running" in export.error
+    assert export.status == "failed" and "Another export of this spec" in export.error
     assert commit_count(remote) == 1

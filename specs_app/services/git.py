@@ -2,7 +2,7 @@
 
 The studio keeps its own bare clone of each target under settings.GIT_DATA_DIR and builds
 commits with plumbing commands only (no checkout, no working tree). One export of a spec runs at
-a time: the GitTarget row is locked for the whole export.
+a time: each holds the spec's lease (a row on GitTarget), renewed while it runs.
 
 Decisions:
 - A branch missing on the remote fails the export with a message saying so; the studio never
@@ -11,21 +11,29 @@ Decisions:
   the studio's first export and differs), the export stops with status drift and writes nothing.
 - A push rejected because someone pushed in between is rebuilt on the new head a bounded number
   of times; any other git failure is recorded as status failed with git's message.
+- Nothing waits long: every git command has a timeout below the web server's (settings), the
+  export that follows a merge in the web request has a few seconds in all, a second export of
+  a spec waits a few seconds for the lease and then steps aside, and an export whose worker
+  stopped is marked failed once its lease (a minute) lapses, when anyone looks.
 """
 
 import logging
 import os
+import signal
 import subprocess
 import tempfile
+import threading
 import time
-import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -38,10 +46,15 @@ from specs_app.services.markdown import revision_export, spec_import
 logger = logging.getLogger(__name__)
 Status = Export.Status
 PUSH_ATTEMPTS = 3
-#: Longer than the slowest export (every git call has a timeout); a crashed worker's lease
-#: expires after it.
-LEASE = timedelta(hours=1)
+#: How long a second export of a spec waits for the lease before it steps aside, and how
+#: often it looks; a deferred one (database task backend) looks again LEASE_RETRY_SECONDS later.
+LEASE_WAIT_SECONDS = 2.0
 LEASE_POLL_SECONDS = 0.2
+LEASE_RETRY_SECONDS = 5
+STOPPED = (
+    "The worker stopped before the export finished (it no longer renewed its lease). Retry it."
+)
+BUSY = "Another export of this spec was running, so this one did not start. Retry it."
 REMOTE_REF = "refs/studio/remote"
 
 
@@ -71,25 +84,63 @@ def git_run(
     what: str = "git",
 ) -> bytes:
     command = ["git", *([f"--git-dir={git_dir}"] if git_dir else []), *args]
+    timeout, limit = _git_timeout()
     try:
-        done = subprocess.run(
-            command,
-            input=stdin,
-            capture_output=True,
-            env=_env(env),
-            timeout=settings.GIT_TIMEOUT,
-            check=False,
-        )
+        returncode, stdout, stderr = _git_process(command, stdin, _env(env), timeout)
     except subprocess.TimeoutExpired:
-        raise GitError(
-            f"{what}: git took longer than {settings.GIT_TIMEOUT}s and was stopped."
-        ) from None
+        raise GitError(f"{what}: git was stopped after {limit}") from None
     except OSError as exc:
         raise GitError(f"{what}: could not run git ({exc}).") from exc
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip() or f"exit {done.returncode}"
+    if returncode != 0:
+        message = stderr.decode("utf-8", "replace").strip() or f"exit {returncode}"
         raise GitError(f"{what}: {message}")
-    return done.stdout
+    return stdout
+
+
+def _git_process(
+    command: list[str], stdin: bytes | None, env: dict[str, str], timeout: float
+) -> tuple[int, bytes, bytes]:
+    """Run git in a process group of its own, so that a timeout also stops what it started (a
+    local remote's receive-pack and its hooks, ssh)."""
+    if timeout <= 0:
+        raise subprocess.TimeoutExpired(command, timeout)
+    stdin_pipe = subprocess.DEVNULL if stdin is None else subprocess.PIPE
+    pipes = {"stdin": stdin_pipe, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    with subprocess.Popen(command, env=env, process_group=0, **pipes) as process:
+        try:
+            stdout, stderr = process.communicate(stdin, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
+    return process.returncode, stdout, stderr
+
+
+#: The end (time.monotonic()) of the time an export may take in all, and the sentence that says
+#: why; set around an export that runs inside a web request.
+_deadline: ContextVar[tuple[float, str] | None] = ContextVar("git_deadline", default=None)
+
+
+def _git_timeout() -> tuple[float, str]:
+    """Seconds the next git command may take, and the end of the message when it takes longer."""
+    timeout, limit = float(settings.GIT_TIMEOUT), f"{settings.GIT_TIMEOUT:g}s."
+    deadline = _deadline.get()
+    if deadline is not None and deadline[0] - time.monotonic() < timeout:
+        return deadline[0] - time.monotonic(), deadline[1]
+    return timeout, limit
+
+
+def _seconds_left() -> float:
+    deadline = _deadline.get()
+    return float("inf") if deadline is None else deadline[0] - time.monotonic()
+
+
+@contextmanager
+def _time_limit(seconds: float, why: str) -> Iterator[None]:
+    token = _deadline.set((time.monotonic() + seconds, f"{seconds:g}s: {why}"))
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
 
 
 def branch_name_check(*, branch: str) -> None:
@@ -214,8 +265,11 @@ def _push(target: GitTarget, clone: Path, sha: str, expected: str) -> None:
             "push", "--quiet", "--porcelain", f"--force-with-lease={ref}:{expected}",
             target.repository, f"{sha}:{ref}", git_dir=clone, what="Pushing",
         )  # fmt: skip
-    except GitError:
-        moved = git_run("ls-remote", target.repository, ref, git_dir=clone).decode().split()
+    except GitError as failed:
+        try:
+            moved = git_run("ls-remote", target.repository, ref, git_dir=clone).decode().split()
+        except GitError:
+            raise failed from None  # the push's own message says more (out of time, say)
         if moved and moved[0] != expected:
             raise _LeaseLost() from None
         raise
@@ -304,22 +358,33 @@ def export_queue(
     )
 
 
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.EXPORT_LEASE)
+
+
+def _owner(export: Export) -> str:
+    return f"export-{export.pk}"
+
+
 def _lease_take(spec_id: int, owner: str) -> bool:
-    """Take the spec's export lease if it is free or expired (one atomic UPDATE)."""
+    """Take the spec's export lease if it is free or lapsed (one atomic UPDATE)."""
     now = timezone.now()
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     taken = GitTarget.objects.filter(free, spec_id=spec_id).update(
-        lease_owner=owner, lease_until=now + LEASE
+        lease_owner=owner, lease_until=now + _lease()
     )
     return taken == 1
 
 
-def _lease_wait(spec_id: int, owner: str) -> None:
-    deadline = time.monotonic() + LEASE.total_seconds()
+def _lease_wait(spec_id: int, owner: str) -> bool:
+    """Take the lease, waiting a few seconds at most: a blocked export must not hold a worker
+    (other specs' exports queue behind it) nor a web request."""
+    deadline = time.monotonic() + min(LEASE_WAIT_SECONDS, _seconds_left())
     while not _lease_take(spec_id, owner):
-        if time.monotonic() > deadline:
-            raise GitError("Another export of this spec is still running; try again later.")
+        if time.monotonic() + LEASE_POLL_SECONDS > deadline:
+            return False
         time.sleep(LEASE_POLL_SECONDS)
+    return True
 
 
 def _lease_release(spec_id: int, owner: str) -> None:
@@ -328,43 +393,118 @@ def _lease_release(spec_id: int, owner: str) -> None:
     )
 
 
-def export_run(*, export: Export) -> Export:
+@contextmanager
+def _lease_kept(spec_id: int, owner: str) -> Iterator[None]:
+    """Renew the lease while the export runs. A worker that dies stops renewing it, and its
+    export is marked failed once the lease lapses (exports_sweep)."""
+    stop = threading.Event()
+    renewer = threading.Thread(
+        target=_lease_renew, args=(spec_id, owner, stop), name=f"lease-{owner}", daemon=True
+    )
+    renewer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        renewer.join()
+
+
+def _lease_renew(spec_id: int, owner: str, stop: threading.Event) -> None:
+    try:
+        while not stop.wait(settings.EXPORT_LEASE / 3):
+            try:
+                kept = GitTarget.objects.filter(spec_id=spec_id, lease_owner=owner).update(
+                    lease_until=timezone.now() + _lease()
+                )
+            except DatabaseError:
+                logger.exception("Could not renew the export lease of spec %s.", spec_id)
+                continue
+            if not kept:
+                logger.warning("The export lease of spec %s was taken over.", spec_id)
+                return
+    finally:
+        connection.close()  # this thread's own connection
+
+
+def exports_sweep(*, spec_id: int) -> int:
+    """Mark failed the spec's running exports whose lease has lapsed: the worker running them
+    stopped (killed, crashed, its machine lost). Returns how many; one query when none runs."""
+    running = list(
+        Export.objects.filter(spec_id=spec_id, status=Status.RUNNING).select_related(
+            "spec", "revision", "requested_by"
+        )
+    )
+    if not running:
+        return 0
+    lease = GitTarget.objects.filter(spec_id=spec_id).values("lease_owner", "lease_until").first()
+    now = timezone.now()
+    alive = lease and lease["lease_until"] and lease["lease_until"] > now
+    stopped = 0
+    for export in running:
+        if alive and lease["lease_owner"] == _owner(export):
+            continue
+        outcome = _Outcome(Status.FAILED, error=STOPPED)
+        fields = {"status": outcome.status, "error": outcome.error, "finished_at": now}
+        if Export.objects.filter(pk=export.pk, status=Status.RUNNING).update(**fields):
+            _audit_finish(export, outcome)
+            stopped += 1
+    return stopped
+
+
+def export_run(*, export: Export, defer: Callable[[], None] | None = None) -> Export:
     """Run a queued export. Failures are recorded on the export, never raised.
 
     Exports of one spec never overlap: each holds the target's lease while git runs. No
     database transaction stays open meanwhile, so other writers (SQLite!) are not blocked and
-    the "running" status is visible to everyone.
+    the "running" status is visible to everyone. When another export holds the lease for more
+    than a few seconds, this one is handed to `defer` and stays queued or, without it, fails.
     """
-    owner = uuid.uuid4().hex
+    owner = _owner(export)
     export = Export.objects.select_related(
         "spec__workspace", "revision", "change_request__merged_by", "requested_by"
     ).get(pk=export.pk)
-    try:
-        _lease_wait(export.spec_id, owner)
-    except GitError as exc:
-        _finish(export, _Outcome(Status.FAILED, error=str(exc)))
+    if export.status != Status.QUEUED:
+        return export  # run already (a task delivered twice)
+    if not _lease_wait(export.spec_id, owner):
+        if defer is None:
+            _finish(export, _Outcome(Status.FAILED, error=BUSY))
+        else:
+            defer()
         return export
     try:
+        exports_sweep(spec_id=export.spec_id)  # this one holds the lease: others lost theirs
         export.status, export.started_at = Status.RUNNING, timezone.now()
-        export.save(update_fields=["status", "started_at"])
+        queued = Export.objects.filter(pk=export.pk, status=Status.QUEUED)
+        if not queued.update(status=export.status, started_at=export.started_at):
+            export.refresh_from_db()
+            return export  # run meanwhile by another delivery of its task
         target = GitTarget.objects.get(spec_id=export.spec_id)
-        try:
-            outcome = _export_to_git(target, export)
-        except GitError as exc:
-            outcome = _Outcome(Status.FAILED, error=str(exc))
-        except Exception as exc:  # recorded so a bug never leaves an export "running"
-            logger.exception("Export %s failed unexpectedly.", export.pk)
-            outcome = _Outcome(Status.FAILED, error=f"Unexpected error: {exc!r}")
+        with _lease_kept(export.spec_id, owner):
+            outcome = _export_outcome(target, export)
         _finish(export, outcome)
     finally:
         _lease_release(export.spec_id, owner)
     return export
 
 
+def _export_outcome(target: GitTarget, export: Export) -> _Outcome:
+    try:
+        return _export_to_git(target, export)
+    except GitError as exc:
+        return _Outcome(Status.FAILED, error=str(exc))
+    except Exception as exc:  # recorded so a bug never leaves an export "running"
+        logger.exception("Export %s failed unexpectedly.", export.pk)
+        return _Outcome(Status.FAILED, error=f"Unexpected error: {exc!r}")
+
+
 def _finish(export: Export, outcome: _Outcome) -> None:
     export.status, export.commit_sha, export.error = outcome.status, outcome.sha, outcome.error
     export.finished_at = timezone.now()
     export.save(update_fields=["status", "commit_sha", "error", "finished_at"])
+    _audit_finish(export, outcome)
+
+
+def _audit_finish(export: Export, outcome: _Outcome) -> None:
     audit_record(
         spec=export.spec,
         actor=export.requested_by,
@@ -376,13 +516,19 @@ def _finish(export: Export, outcome: _Outcome) -> None:
 
 
 def export_start(*, export: Export, inline: bool = False) -> Export:
-    """Run a queued export now, or hand it to the task backend (inline with the immediate
-    backend; a `db_worker` with the database backend)."""
+    """Run a queued export now, or hand it to the task backend: a `db_worker` with the database
+    backend; the immediate backend runs it here, in the web request, so it gets a time limit
+    (a few seconds after a merge) and the request never waits long on a slow remote."""
     if inline:
         return export_run(export=export)
     from specs_app.tasks import export_run_task
 
-    export_run_task.enqueue(export.pk)
+    if export.trigger == Export.Trigger.MERGE:
+        limit = _time_limit(settings.GIT_MERGE_TIMEOUT, "a merge does not wait longer for git.")
+    else:
+        limit = _time_limit(settings.GIT_TIMEOUT, "the most an export from a web page may take.")
+    with limit:
+        export_run_task.enqueue(export.pk)
     export.refresh_from_db()
     return export
 
@@ -398,6 +544,8 @@ def export_now(
 
 def export_retry(*, export: Export, actor) -> Export:
     """Export the head again after a failed export (the head includes the failed revision)."""
+    exports_sweep(spec_id=export.spec_id)
+    export.refresh_from_db(fields=["status"])
     if export.status != Status.FAILED:
         raise ServiceError("Only a failed export can be retried.")
     head_id = Spec.objects.values_list("head_id", flat=True).get(pk=export.spec_id)
@@ -446,7 +594,17 @@ def _paths(spec: Spec) -> list[str]:
 
 
 def export_latest(*, spec: Spec) -> Export | None:
-    return Export.objects.filter(spec_id=spec.pk).first()
+    """The spec's newest export; a running one whose worker stopped is marked failed first."""
+    latest = Export.objects.filter(spec_id=spec.pk).select_related("revision").first()
+    if latest is not None and latest.status == Status.RUNNING and exports_sweep(spec_id=spec.pk):
+        latest.refresh_from_db()
+    return latest
+
+
+def export_of_merge(*, change_request: ChangeRequest) -> Export | None:
+    """The export that merging `change_request` queued, if its target commits on merge."""
+    merge = Export.Trigger.MERGE
+    return Export.objects.filter(change_request_id=change_request.pk, trigger=merge).first()
 
 
 def git_target_save(

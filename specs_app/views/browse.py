@@ -20,7 +20,6 @@ from specs_app.models import (
     Parameter,
     Role,
 )
-from specs_app.services.git import export_latest
 from specs_app.services.lint import lint_report, lint_revision, lint_settings_load
 from specs_app.services.review import change_requests_awaiting_review
 from specs_app.views.context import require_revision, revision_page_context
@@ -60,9 +59,6 @@ def spec_detail(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
         .select_related("author")
     )
     context["can_edit"] = context["membership"].role_enum.at_least(Role.EDITOR)
-    latest_export = export_latest(spec=context["spec"])
-    context["drift"] = latest_export is not None and latest_export.status == "drift"
-    context["can_export"] = context["can_edit"]
     revision = context["revision"]
     if revision is None:
         return render(request, "specs_app/browse/spec_detail.html", context)

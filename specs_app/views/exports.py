@@ -11,18 +11,28 @@ from specs_app.services import git as git_services
 from specs_app.services.errors import ServiceError
 
 _SHOWN = 50
+#: What became of an export, as the end of a sentence ("Merged as r4; exported and ...").
 _OUTCOME = {
-    Export.Status.SUCCEEDED: (messages.SUCCESS, "Exported and committed {sha}."),
-    Export.Status.NO_CHANGE: (messages.INFO, "Nothing changed: git already has these files."),
-    Export.Status.DRIFT: (messages.WARNING, "Not exported: {error}"),
-    Export.Status.FAILED: (messages.ERROR, "The export failed: {error}"),
+    Export.Status.SUCCEEDED: (messages.SUCCESS, "exported and committed {sha}."),
+    Export.Status.NO_CHANGE: (messages.INFO, "nothing to commit: git already has these files."),
+    Export.Status.QUEUED: (messages.INFO, "the export to git is queued: a worker will run it."),
+    Export.Status.RUNNING: (messages.INFO, "the export to git is running."),
+    Export.Status.DRIFT: (messages.WARNING, "not exported to git: {error}"),
+    Export.Status.FAILED: (messages.ERROR, "the export to git failed: {error}"),
 }
+
+
+def export_outcome(export: Export) -> tuple[int, str]:
+    """The message level and the end of a sentence saying what became of `export`."""
+    level, text = _OUTCOME[export.status]
+    return level, text.format(sha=export.commit_sha[:10], error=export.error)
 
 
 @login_required
 @require_GET
 def exports_page(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
     spec_obj, membership = get_spec_for_user(request.user, ws, spec)
+    git_services.exports_sweep(spec_id=spec_obj.pk)
     exports = list(
         Export.objects.filter(spec=spec_obj).select_related(
             "revision", "requested_by", "change_request"
@@ -35,7 +45,7 @@ def exports_page(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
         "is_head": True,
         "target": GitTarget.objects.filter(spec=spec_obj).first(),
         "exports": exports,
-        "drift": bool(exports) and exports[0].status == Export.Status.DRIFT,
+        "on_exports_page": True,
         "can_export": membership.role_enum.at_least(Role.EDITOR),
         "is_admin": membership.role_enum.at_least(Role.ADMIN),
     }
@@ -43,11 +53,8 @@ def exports_page(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
 
 
 def _report(request: HttpRequest, export: Export) -> None:
-    level, text = _OUTCOME.get(export.status, (messages.INFO, "Export {status}."))
-    sha = export.commit_sha[:10]
-    messages.add_message(
-        request, level, text.format(sha=sha, error=export.error, status=export.status)
-    )
+    level, text = export_outcome(export)
+    messages.add_message(request, level, text[0].upper() + text[1:])
 
 
 @login_required

@@ -13,8 +13,10 @@ from specs_app.services import review as services
 from specs_app.services.cache import remembered
 from specs_app.services.diff import group_by_item, label_groups, markdown_diff, revision_diff
 from specs_app.services.errors import ServiceError
+from specs_app.services.git import export_of_merge
 from specs_app.services.render import markdown_to_safe_html
 from specs_app.views.confirm import Confirmation, confirmation_page, confirmed
+from specs_app.views.exports import export_outcome
 
 
 def _cr_url(cr) -> str:
@@ -256,7 +258,13 @@ change_request_reopen = _transition(services.change_request_reopen, "Reopened.")
 def change_request_merge(request, ws, spec, number):
     def merge(cr):
         revision = services.change_request_merge(change_request=cr, actor=request.user)
-        return f"Merged as {revision.label}."
+        export = export_of_merge(change_request=cr)
+        if export is None:
+            return f"Merged as {revision.label}."
+        level, outcome = export_outcome(export)  # a failed or drifted export is never hidden
+        note = f"Merged as {revision.label}; {outcome}"
+        messages.add_message(request, max(level, messages.SUCCESS), note)
+        return None
 
     return _act(request, ws, spec, number, merge)
 
