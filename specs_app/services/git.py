@@ -241,11 +241,26 @@ def _check_paths(paths: list[str]) -> None:
 
 def _drifted(target: GitTarget, on_head: dict, new: dict) -> list[str]:
     last = target.exported_blobs or {}
+    merged = _merged_import_blobs(target)
     return [
         path
         for path, blob in on_head.items()
-        if blob != new[path] and blob != last.get(path) and (blob or last.get(path))
+        if blob != new[path]
+        and blob != last.get(path)
+        and blob != merged.get(path)
+        and (blob or last.get(path))
     ]
+
+
+def _merged_import_blobs(target: GitTarget) -> dict:
+    """The files "Import changes from git" read, once its request is merged: the head has
+    their changes, so writing over them loses nothing."""
+    if target.imported_by_id is None:
+        return {}
+    merged = ChangeRequest.objects.filter(
+        pk=target.imported_by_id, state=ChangeRequest.State.MERGED
+    ).exists()
+    return target.imported_blobs if merged else {}
 
 
 def _export_attempt(target: GitTarget, export: Export, clone: Path, files: dict) -> _Outcome:
@@ -271,7 +286,12 @@ def _export_attempt(target: GitTarget, export: Export, clone: Path, files: dict)
 
 def _remember(target: GitTarget, blobs: dict, sha: str) -> None:
     target.exported_blobs, target.exported_sha = blobs, sha
-    target.save(update_fields=["exported_blobs", "exported_sha", "updated_at"])
+    target.imported_blobs, target.imported_by = {}, None
+    target.save(
+        update_fields=[
+            "exported_blobs", "exported_sha", "imported_blobs", "imported_by", "updated_at"
+        ]
+    )  # fmt: skip
 
 
 def _export_to_git(target: GitTarget, export: Export) -> _Outcome:
@@ -420,25 +440,98 @@ def export_on_merge(*, change_request_id: int) -> Export | None:
 
 
 def spec_import_from_git(*, spec: Spec, actor) -> ChangeRequest:
-    """Open a change request with the two files as they are on the branch head."""
+    """Open a change request with what changed in git since the studio last exported.
+
+    A three-way merge: the base is the revision last exported (its files are the blobs the
+    studio wrote), "theirs" the files on the branch head, "ours" the spec's head. The request
+    is made on the base, so that it holds only git's changes, then updated from main like any
+    request: work merged since the export stays, and the same field changed on both sides is a
+    conflict that its author settles with "Update from main". Without a known export (never
+    exported, or the target changed since), the files are compared with the head, as a plain
+    import, and the description says so.
+    """
     target = GitTarget.objects.filter(spec_id=spec.pk).first()
     if target is None:
         raise ServiceError("This spec has no git target.")
     clone = _clone_ready(target)
     head = _fetch_head(target, clone)
-    texts = [file_read(clone=clone, commit=head, path=p) for p in _paths(spec)]
-    result = spec_import(
-        workspace=spec.workspace,
-        spec_slug=spec.slug,
-        api_text=texts[0],
-        schema_text=texts[1],
-        author=actor,
-        review_title="Import changes from git",
+    paths = _paths(spec)
+    base = _exported_revision(target, spec, clone)
+    in_git = _blobs_at(clone, head, paths)
+    if base is not None and in_git == target.exported_blobs:
+        raise ServiceError(
+            f"The files in git are the ones the studio exported ({base.label}): "
+            "there is nothing to import."
+        )
+    texts = [file_read(clone=clone, commit=head, path=p) for p in paths]
+    with transaction.atomic():
+        result = spec_import(
+            workspace=spec.workspace,
+            spec_slug=spec.slug,
+            api_text=texts[0],
+            schema_text=texts[1],
+            author=actor,
+            review_title="Import changes from git",
+            base=base,
+        )
+        if not result.ok:
+            details = "; ".join(str(error) for error in result.errors[:5])
+            raise ServiceError(f"The files in git could not be imported: {details}")
+        cr = result.change_request
+        note = _import_note(cr, base, head, actor)
+        cr.description = f"{note}\n\n{cr.description}"
+        cr.save(update_fields=["description", "updated_at"])
+        GitTarget.objects.filter(pk=target.pk).update(imported_blobs=in_git, imported_by=cr)
+    return cr
+
+
+def _exported_revision(target: GitTarget, spec: Spec, clone: Path):
+    """The revision whose files the studio last wrote to the branch, or None if unknown.
+
+    The latest export that left the branch at `exported_sha`, checked against the blobs the
+    studio remembers writing (the spec's file paths may have changed since).
+    """
+    if not target.exported_sha or not target.exported_blobs:
+        return None
+    export = (
+        Export.objects.filter(
+            spec_id=spec.pk,
+            commit_sha=target.exported_sha,
+            status__in=[Status.SUCCEEDED, Status.NO_CHANGE],
+        )
+        .select_related("revision")
+        .order_by("-pk")
+        .first()
     )
-    if not result.ok:
-        details = "; ".join(str(error) for error in result.errors[:5])
-        raise ServiceError(f"The files in git could not be imported: {details}")
-    return result.change_request
+    if export is None:
+        return None
+    blobs = {
+        path: git_run("hash-object", "--stdin", git_dir=clone, stdin=text.encode()).decode().strip()
+        for path, text in revision_export(export.revision).items()
+    }
+    return export.revision if blobs == target.exported_blobs else None
+
+
+def _import_note(cr: ChangeRequest, base, commit: str, actor) -> str:
+    """Bring a request made on the exported revision up to date with main; what it holds."""
+    from specs_app.services.review import change_request_update_from_head
+
+    at = f"commit {commit[:10]}"
+    if base is None:
+        return (
+            f"The files as they are in git ({at}), compared with main: the studio has no "
+            "record of exporting them to this branch, so anything main has and git does not "
+            "shows as removed. Review every change."
+        )
+    since = f"What changed in git since the studio exported {base.label}, up to {at}"
+    conflicts = change_request_update_from_head(change_request=cr, actor=actor).conflicts
+    cr.refresh_from_db()
+    if conflicts:
+        return (
+            f"{since}. Main has changed since {base.label} and {len(conflicts)} change(s) "
+            "conflict with git's: press “Update from main” and choose a side for each."
+        )
+    return f"{since}, on top of main."
 
 
 def _paths(spec: Spec) -> list[str]:
@@ -458,6 +551,7 @@ def git_target_save(
         target = target or GitTarget(spec=spec)
         if (target.repository, target.branch) != (repository, branch):
             target.exported_blobs, target.exported_sha = {}, ""
+            target.imported_blobs, target.imported_by = {}, None
         target.repository, target.branch = repository, branch
         target.commit_on_merge = commit_on_merge
         target.save()
