@@ -15,6 +15,7 @@ Decisions:
 
 import logging
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -22,6 +23,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -43,10 +45,15 @@ PUSH_ATTEMPTS = 3
 LEASE = timedelta(hours=1)
 LEASE_POLL_SECONDS = 0.2
 REMOTE_REF = "refs/studio/remote"
+ALLOWED_PROTOCOLS = "file:git:http:https:ssh"
 
 
 class GitError(ServiceError):
     """A git command failed; the message is git's own, prefixed with what was being done."""
+
+
+class BranchMissing(GitError):
+    """The repository answered, but has no such branch."""
 
 
 class _LeaseLost(Exception):
@@ -58,6 +65,7 @@ class _LeaseLost(Exception):
 
 def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"}
+    env["GIT_ALLOW_PROTOCOL"] = ALLOWED_PROTOCOLS  # never ext:: (runs a command) nor fd::
     env.pop("GIT_INDEX_FILE", None)
     env.pop("GIT_DIR", None)
     return {**env, **(extra or {})}
@@ -97,6 +105,116 @@ def branch_name_check(*, branch: str) -> None:
     git_run("check-ref-format", "--branch", branch, what=f'"{branch}" is not a valid branch name')
 
 
+# Which repositories a target may name.
+
+#: git's "<transport>::<address>" form: ext:: runs a command, fd:: reads a file descriptor.
+_HELPER = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*::")
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+#: "[user@]host:path", as git reads it: a colon before any slash.
+_SCP_LIKE = re.compile(r"^(?:[^@/]+@)?([^/:]+):(.*)$")
+_REMOTE_SCHEMES = {"ssh", "git", "http", "https", "git+ssh", "ssh+git"}
+
+
+def local_directory(value: str) -> Path | None:
+    """The directory a repository value names on this server, or None for a remote one."""
+    scheme = _URL.match(value)
+    if scheme:
+        name = scheme.group(1).lower()
+        if name in _REMOTE_SCHEMES:
+            return None
+        if name != "file":
+            raise GitError(f'"{name}://" is not a supported URL: use ssh://, https:// or git://.')
+        parts = urlsplit(value)
+        if parts.netloc not in ("", "localhost"):
+            raise GitError("A file:// URL names a path on this server: file:///path/to/repo.")
+        return Path(unquote(parts.path))
+    if _SCP_LIKE.match(value):
+        return None
+    return Path(value)
+
+
+def repository_check(*, repository: str) -> None:
+    """Raise GitError, with what to change, unless the server may use `repository`.
+
+    Local repositories (a path or a file:// URL) must be under one of the folders the operator
+    allows (STUDIO_GIT_LOCAL_ROOTS), and never the studio's own clones: a workspace must not
+    read another's files from the server's disk.
+    """
+    if repository != repository.strip() or not repository:
+        raise GitError("The repository cannot be empty or start or end with spaces.")
+    if repository.startswith("-"):
+        raise GitError("A repository cannot start with a dash (-).")
+    if _HELPER.match(repository):
+        raise GitError(
+            'git\'s "transport::address" form (such as ext::) is not allowed: '
+            "use an ssh://, https:// or git:// URL."
+        )
+    local = local_directory(repository)
+    if local is not None:
+        _local_check(local)
+
+
+def _local_check(path: Path) -> None:
+    if not path.is_absolute():
+        raise GitError("A local repository needs an absolute path.")
+    roots = [Path(root).resolve() for root in settings.GIT_LOCAL_ROOTS]
+    if not roots:
+        raise GitError(
+            "Local repositories are turned off on this server: use an ssh:// or https:// URL "
+            "(the operator allows folders with STUDIO_GIT_LOCAL_ROOTS)."
+        )
+    real = path.resolve()
+    if real.is_relative_to(Path(settings.GIT_DATA_DIR).resolve()):
+        raise GitError("The studio's own clones cannot be a git target.")
+    if not any(real.is_relative_to(root) for root in roots):
+        allowed = ", ".join(str(root) for root in roots)
+        raise GitError(f"{path} is outside the folders allowed for local repositories: {allowed}.")
+
+
+def repository_key(repository: str) -> str:
+    """One spelling per repository, to compare targets: a local path resolved, a remote one as
+    host/path; without a trailing slash or .git, case-folded."""
+    value = repository.strip()
+    try:
+        local = local_directory(value)
+    except GitError:
+        local = None
+    if local is not None:
+        value = str(local.resolve()) if local.is_absolute() else str(local)
+    elif (url := urlsplit(value)).scheme and url.hostname:
+        value = f"{url.hostname}/{url.path.lstrip('/')}"
+    elif scp := _SCP_LIKE.match(value):
+        value = f"{scp.group(1)}/{scp.group(2).lstrip('/')}"
+    return value.rstrip("/").removesuffix(".git").rstrip("/").casefold()
+
+
+def repository_allowed(*, spec_id: int, repository: str) -> None:
+    """repository_check, and the repository is no other workspace's target. Checked when a
+    target is saved, and again before each use, for targets saved before these rules."""
+    repository_check(repository=repository)
+    key = repository_key(repository)
+    workspace = Spec.objects.filter(pk=spec_id).values("workspace_id")
+    others = GitTarget.objects.exclude(spec__workspace_id__in=workspace)
+    if any(repository_key(other) == key for other in others.values_list("repository", flat=True)):
+        raise GitError(
+            "This repository is the git target of a spec in another workspace: "
+            "each workspace commits to repositories of its own."
+        )
+
+
+def branch_check(*, repository: str, branch: str) -> None:
+    """Raise GitError unless `repository` answers and has `branch` (one `git ls-remote`)."""
+    listed = git_run(
+        "ls-remote", "--heads", "--", repository, f"refs/heads/{branch}",
+        what="The repository could not be read",
+    )  # fmt: skip
+    if not listed.strip():
+        raise BranchMissing(
+            f'The branch "{branch}" does not exist in {repository}: '
+            "create it there (one commit is enough) or choose another branch."
+        )
+
+
 # The studio's clone.
 
 
@@ -115,8 +233,9 @@ def _clone_ready(target: GitTarget) -> Path:
 def _fetch_head(target: GitTarget, clone: Path) -> str:
     """The remote branch head's sha, fetched into the clone."""
     branch = f"refs/heads/{target.branch}"
+    repository_allowed(spec_id=target.spec_id, repository=target.repository)
     listed = git_run(
-        "ls-remote", target.repository, branch, git_dir=clone, what="Reading the remote"
+        "ls-remote", "--", target.repository, branch, git_dir=clone, what="Reading the remote"
     )
     if not listed.strip():
         raise GitError(
@@ -124,7 +243,7 @@ def _fetch_head(target: GitTarget, clone: Path) -> str:
             "Create it there (one commit is enough) or choose another branch."
         )
     git_run(
-        "fetch", "--quiet", "--no-tags", target.repository, f"+{branch}:{REMOTE_REF}",
+        "fetch", "--quiet", "--no-tags", "--", target.repository, f"+{branch}:{REMOTE_REF}",
         git_dir=clone, what="Fetching the branch",
     )  # fmt: skip
     return git_run("rev-parse", REMOTE_REF, git_dir=clone).decode().strip()
@@ -212,10 +331,11 @@ def _push(target: GitTarget, clone: Path, sha: str, expected: str) -> None:
     try:
         git_run(
             "push", "--quiet", "--porcelain", f"--force-with-lease={ref}:{expected}",
-            target.repository, f"{sha}:{ref}", git_dir=clone, what="Pushing",
+            "--", target.repository, f"{sha}:{ref}", git_dir=clone, what="Pushing",
         )  # fmt: skip
     except GitError:
-        moved = git_run("ls-remote", target.repository, ref, git_dir=clone).decode().split()
+        moved = git_run("ls-remote", "--", target.repository, ref, git_dir=clone)
+        moved = moved.decode().split()
         if moved and moved[0] != expected:
             raise _LeaseLost() from None
         raise
@@ -546,6 +666,8 @@ def git_target_save(
     *, spec: Spec, actor, repository: str, branch: str, commit_on_merge: bool
 ) -> GitTarget:
     """Create or change the target. A new repository or branch forgets what was exported."""
+    repository_allowed(spec_id=spec.pk, repository=repository)
+    branch_name_check(branch=branch)
     with transaction.atomic():
         target = GitTarget.objects.select_for_update().filter(spec_id=spec.pk).first()
         target = target or GitTarget(spec=spec)
