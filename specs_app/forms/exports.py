@@ -18,6 +18,10 @@ class GitTargetForm(forms.ModelForm):
     class Meta:
         model = GitTarget
         fields = ["repository", "branch", "commit_on_merge"]
+        help_texts = {
+            "repository": "An ssh://, https:// or git:// URL, or user@host:path. A local path or "
+            "file:// URL only under the folders this server allows.",
+        }
 
     def __init__(self, *args, spec: Spec, **kwargs):
         super().__init__(*args, **kwargs)
