@@ -153,3 +153,46 @@ def test_import_view_opens_the_merged_request(
     assert cr.base == renamed
     assert "1-120" in _title_field(cr.working, "Create a task").constraints
     assert "since the studio exported r1" in response.content.decode()
+
+
+@pytest.fixture
+def trimmed(demo, editor, reviewer, django_capture_on_commit_callbacks):
+    """The demo spec after a merged request deleted an endpoint and a test case (the head's
+    positions have gaps), exported to git."""
+    cr = services.change_request_open(spec=demo, author=editor, title="Trim")
+    endpoints = list(Endpoint.objects.filter(revision=cr.working).order_by("position"))
+    services.change_request_delete(change_request=cr, actor=editor, row=endpoints[1])
+    case = endpoints[2].test_cases.order_by("position").first()
+    services.change_request_delete(change_request=cr, actor=editor, row=case)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_and_merge(cr, author=editor, reviewer=reviewer)
+    assert Export.objects.first().status == "succeeded"
+    demo.refresh_from_db()
+    return demo
+
+
+def test_the_request_holds_only_what_changed_in_git(trimmed, editor, remote):
+    _hand_edit(remote, OVERVIEW_LINE, OVERVIEW_EDITED)
+
+    cr = git_services.spec_import_from_git(spec=trimmed, actor=editor)
+
+    assert cr.base == trimmed.head
+    assert revision_diff(old=cr.base, new=cr.working) == []
+    assert cr.working.api_overview.startswith(OVERVIEW_EDITED)
+    assert revision_export(cr.working)[API] == remote_file(remote, API).decode()
+
+
+def test_an_endpoint_moved_in_git_moves(trimmed, editor, remote):
+    head, *sections = [
+        part.strip("\n") for part in remote_file(remote, API).decode().split("\n## ")
+    ]
+    push_file(remote, API, "\n\n## ".join([head, sections[-1], *sections[:-1]]) + "\n")
+
+    cr = git_services.spec_import_from_git(spec=trimmed, actor=editor)
+
+    changes = revision_diff(old=cr.base, new=cr.working)
+    moved = sections[-1].split("\n")[0]
+    assert {f.name for c in changes for f in c.fields} == {"position"}
+    # Nothing can go before Health Check's position 0: it moves one place down, nothing else.
+    assert sorted(c.label for c in changes) == sorted([moved, "Health Check"])
+    assert revision_export(cr.working)[API] == remote_file(remote, API).decode()

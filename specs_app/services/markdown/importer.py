@@ -4,6 +4,7 @@ Every row is validated with the models' own validators before anything is writte
 nothing is created. Rows are inserted with one bulk INSERT per table.
 """
 
+from bisect import bisect_right
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
@@ -427,6 +428,7 @@ def _keep_uids(half: _Half, head_tree: ContentTree) -> None:
         entry.parent.uid = old.uid
         for model, rows in entry.children.items():
             _keep_child_uids(rows, head_tree.children_of(old, model), _NATURAL_KEYS[model])
+    _keep_positions([entry.parent for entry in half.entries], head_tree.parents)
 
 
 def _match_parents(half: _Half, head_tree: ContentTree) -> dict[int, ContentRow]:
@@ -456,6 +458,43 @@ def _keep_child_uids(rows: list[ContentRow], old_rows: list[ContentRow], key: tu
         uids = available.get(tuple(getattr(row, name) for name in key))
         if uids:
             row.uid = uids.popleft()
+    _keep_positions(rows, old_rows)
+
+
+def _keep_positions(rows: list[ContentRow], old_rows: list[ContentRow]) -> None:
+    """Rows the head has keep their position wherever the order allows: the longest run of them
+    still in the head's order, with room for the rows between; the others are numbered after
+    their predecessor. The head's positions can have gaps (deleted rows), and an import must
+    show what moved, not a renumbering."""
+    old = {row.uid: row.position for row in old_rows}
+    # Row i can keep old position p if p >= i, and rows i < j both can if p_j - p_i >= j - i:
+    # the longest non-decreasing run of p - i.
+    candidates = [(i, old[row.uid] - i) for i, row in enumerate(rows) if old.get(row.uid, -1) >= i]
+    kept = _longest_non_decreasing(candidates)
+    last = -1
+    for i, row in enumerate(rows):
+        row.position = old[row.uid] if i in kept else last + 1
+        last = row.position
+
+
+def _longest_non_decreasing(items: list[tuple[int, int]]) -> set[int]:
+    """The indices of a longest subsequence of (index, value) whose values do not decrease."""
+    tails: list[int] = []
+    tail_index: list[int] = []
+    previous: dict[int, int | None] = {}
+    for index, value in items:
+        k = bisect_right(tails, value)
+        previous[index] = tail_index[k - 1] if k else None
+        if k == len(tails):
+            tails.append(value)
+            tail_index.append(index)
+        else:
+            tails[k], tail_index[k] = value, index
+    kept, index = set(), (tail_index[-1] if tail_index else None)
+    while index is not None:
+        kept.add(index)
+        index = previous[index]
+    return kept
 
 
 def _half_from_tree(tree: ContentTree, parent_model: type[ContentRow], overview: str) -> _Half:
