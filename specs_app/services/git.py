@@ -575,34 +575,47 @@ def spec_import_from_git(*, spec: Spec, actor) -> ChangeRequest:
         raise ServiceError("This spec has no git target.")
     clone = _clone_ready(target)
     head = _fetch_head(target, clone)
-    paths = _paths(spec)
     base = _exported_revision(target, spec, clone)
-    in_git = _blobs_at(clone, head, paths)
+    in_git = _blobs_at(clone, head, _paths(spec))
     if base is not None and in_git == target.exported_blobs:
         raise ServiceError(
             f"The files in git are the ones the studio exported ({base.label}): "
             "there is nothing to import."
         )
-    texts = [file_read(clone=clone, commit=head, path=p) for p in paths]
     with transaction.atomic():
-        result = spec_import(
-            workspace=spec.workspace,
-            spec_slug=spec.slug,
-            api_text=texts[0],
-            schema_text=texts[1],
-            author=actor,
-            review_title="Import changes from git",
-            base=base,
-        )
-        if not result.ok:
-            details = "; ".join(str(error) for error in result.errors[:5])
-            raise ServiceError(f"The files in git could not be imported: {details}")
-        cr = result.change_request
-        note = _import_note(cr, base, head, actor)
-        cr.description = f"{note}\n\n{cr.description}"
+        cr = _import_files(spec, actor, clone, head, base)
+        conflicts = _update_from_main(cr, actor) if base is not None else 0
+        cr.description = f"{_import_note(base, head, conflicts)}\n\n{cr.description}"
         cr.save(update_fields=["description", "updated_at"])
         GitTarget.objects.filter(pk=target.pk).update(imported_blobs=in_git, imported_by=cr)
     return cr
+
+
+def _import_files(spec: Spec, actor, clone: Path, commit: str, base) -> ChangeRequest:
+    texts = [file_read(clone=clone, commit=commit, path=path) for path in _paths(spec)]
+    result = spec_import(
+        workspace=spec.workspace,
+        spec_slug=spec.slug,
+        api_text=texts[0],
+        schema_text=texts[1],
+        author=actor,
+        review_title="Import changes from git",
+        base=base,
+    )
+    if not result.ok:
+        details = "; ".join(str(error) for error in result.errors[:5])
+        raise ServiceError(f"The files in git could not be imported: {details}")
+    return result.change_request
+
+
+def _update_from_main(cr: ChangeRequest, actor) -> int:
+    """Rebase a request made on the exported revision onto the head, as "Update from main"
+    does; with conflicts it stays on that revision. Returns the number of conflicts."""
+    from specs_app.services.review import change_request_update_from_head
+
+    conflicts = change_request_update_from_head(change_request=cr, actor=actor).conflicts
+    cr.refresh_from_db()
+    return len(conflicts)
 
 
 def _exported_revision(target: GitTarget, spec: Spec, clone: Path):
@@ -632,10 +645,8 @@ def _exported_revision(target: GitTarget, spec: Spec, clone: Path):
     return export.revision if blobs == target.exported_blobs else None
 
 
-def _import_note(cr: ChangeRequest, base, commit: str, actor) -> str:
-    """Bring a request made on the exported revision up to date with main; what it holds."""
-    from specs_app.services.review import change_request_update_from_head
-
+def _import_note(base, commit: str, conflicts: int) -> str:
+    """What the request holds, first in its description."""
     at = f"commit {commit[:10]}"
     if base is None:
         return (
@@ -644,11 +655,9 @@ def _import_note(cr: ChangeRequest, base, commit: str, actor) -> str:
             "shows as removed. Review every change."
         )
     since = f"What changed in git since the studio exported {base.label}, up to {at}"
-    conflicts = change_request_update_from_head(change_request=cr, actor=actor).conflicts
-    cr.refresh_from_db()
     if conflicts:
         return (
-            f"{since}. Main has changed since {base.label} and {len(conflicts)} change(s) "
+            f"{since}. Main has changed since {base.label} and {conflicts} change(s) "
             "conflict with git's: press “Update from main” and choose a side for each."
         )
     return f"{since}, on top of main."
