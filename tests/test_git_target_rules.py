@@ -133,6 +133,13 @@ def test_options_transports_and_relative_paths_are_refused(
     assert not GitTarget.objects.exists()
 
 
+def test_a_branch_starting_with_a_dash_is_refused(client_for, owner, spec, remote):
+    response = _save(client_for(owner), "acme", "todo", str(remote), branch="--upload-pack=x")
+    assert response.status_code == 400 and "not a valid branch name" in response.content.decode()
+    with pytest.raises(git_services.GitError, match="not a valid branch name"):
+        git_services.branch_name_check(branch="-x")
+
+
 def test_git_is_given_the_repository_after_double_dash(spec, owner, target, remote, monkeypatch):
     """Defence in depth: even if a value got past the checks, git reads it as a repository,
     never as an option or through the ext:: transport."""

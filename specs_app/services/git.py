@@ -102,6 +102,8 @@ def git_run(
 
 def branch_name_check(*, branch: str) -> None:
     """Raise GitError unless `branch` is a valid branch name."""
+    if branch.startswith("-"):  # check-ref-format takes no "--": never hand git an option
+        raise GitError(f'"{branch}" is not a valid branch name')
     git_run("check-ref-format", "--branch", branch, what=f'"{branch}" is not a valid branch name')
 
 
