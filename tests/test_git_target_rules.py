@@ -198,3 +198,17 @@ def test_an_existing_branch_of_a_reachable_repository_is_saved(
     assert response.status_code == 302
     assert GitTarget.objects.get(spec=spec).branch == "release"
     assert not Export.objects.exists()
+
+
+def test_local_roots_setting_is_empty_without_debug_and_must_be_absolute():
+    from tests.test_settings import _manage
+
+    show = ("shell", "-c", "from django.conf import settings; print(settings.GIT_LOCAL_ROOTS)")
+    production = _manage(*show, DEBUG="0", SECRET_KEY="x7" * 30, ALLOWED_HOSTS="x.example")
+    assert production.returncode == 0, production.stderr
+    assert production.stdout.strip().splitlines()[-1] == "[]"
+    allowed = _manage(*show, DEBUG="1", STUDIO_GIT_LOCAL_ROOTS="/srv/git, /data/repos")
+    last = allowed.stdout.strip().splitlines()[-1]
+    assert last == "[PosixPath('/srv/git'), PosixPath('/data/repos')]"
+    relative = _manage("check", DEBUG="1", STUDIO_GIT_LOCAL_ROOTS="srv/git")
+    assert relative.returncode != 0 and "must list absolute paths" in relative.stderr
