@@ -29,6 +29,14 @@ SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else None)
 if not DEBUG and SECRET_KEY == _DEV_SECRET:
     raise ImproperlyConfigured("SECRET_KEY must be set to a real secret when DEBUG is off.")
 
+# Folders under which a git target may be a local repository (a path or file:// URL). None
+# by default in production: a workspace must not read another's files from the server's disk.
+GIT_LOCAL_ROOTS = [
+    Path(root) for root in env_list("STUDIO_GIT_LOCAL_ROOTS", ["/"] if DEBUG else [])
+]
+if any(not root.is_absolute() for root in GIT_LOCAL_ROOTS):
+    raise ImproperlyConfigured("STUDIO_GIT_LOCAL_ROOTS must list absolute paths.")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

@@ -66,6 +66,7 @@ def changed_files(remote: Path, rev: str = "main") -> list[str]:
 @pytest.fixture
 def remote(tmp_path, settings):
     settings.GIT_DATA_DIR = tmp_path / "studio-git"
+    settings.GIT_LOCAL_ROOTS = [tmp_path]
     return make_remote(tmp_path / "remote.git")
 
 

@@ -162,7 +162,7 @@ def test_importing_one_file_keeps_the_other_half_of_the_head(ws):
     assert _field_uids(draft) == _field_uids(head)
     head_uids, draft_uids = uids_by_name(head, Endpoint), uids_by_name(draft, Endpoint)
     assert draft_uids["Create Tag"] == head_uids["Create Tag"]
-    assert draft_uids["List All Tags"] not in head_uids.values()
+    assert draft_uids["List All Tags"] == head_uids["List Tags"]  # same method and path
     assert second.counts["models"] == 0 and second.counts["endpoints"] == 9
 
 

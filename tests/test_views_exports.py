@@ -128,25 +128,29 @@ def test_git_target_settings_create(client_for, owner, spec, remote):
 @pytest.mark.parametrize(
     ("repository", "branch", "error"),
     [
-        ("/no/such/dir", "main", "create the repository first"),
+        ("{tmp}/no/such/dir", "main", "create the repository first"),
         ("relative/path", "main", "absolute path"),
-        ("file:///no/such/dir", "main", "create the repository first"),
+        ("file://{tmp}/no/such/dir", "main", "create the repository first"),
         ("https://git.example.com/acme/specs.git", "bad..name", "not a valid branch name"),
     ],
 )
-def test_git_target_settings_validate(client_for, owner, spec, repository, branch, error):
+def test_git_target_settings_validate(
+    client_for, owner, spec, settings, tmp_path, repository, branch, error
+):
+    settings.GIT_LOCAL_ROOTS = [tmp_path]
     response = client_for(owner).post(
-        _url("git_target"), {"repository": repository, "branch": branch}
+        _url("git_target"), {"repository": repository.format(tmp=tmp_path), "branch": branch}
     )
     assert response.status_code == 400 and error in response.content.decode()
     assert not GitTarget.objects.exists()
 
 
-def test_changing_the_repository_forgets_what_was_exported(client_for, owner, spec, target):
+def test_changing_the_repository_forgets_what_was_exported(
+    client_for, owner, spec, target, tmp_path
+):
     GitTarget.objects.filter(pk=target.pk).update(exported_blobs={"a.md": "x"}, exported_sha="y")
-    client_for(owner).post(
-        _url("git_target"), {"repository": "ssh://git@example.com/specs.git", "branch": "main"}
-    )
+    other = git_helpers.make_remote(tmp_path / "other.git")
+    client_for(owner).post(_url("git_target"), {"repository": str(other), "branch": "main"})
     target.refresh_from_db()
     assert (target.exported_blobs, target.exported_sha, target.commit_on_merge) == ({}, "", False)
 

@@ -20,6 +20,13 @@ class GitTarget(models.Model):
     #: files differ from these was edited outside the studio (drift).
     exported_blobs = models.JSONField(default=dict, blank=True)
     exported_sha = models.CharField(max_length=64, blank=True)
+    #: The files on the branch that "Import changes from git" read (blob sha by path), and the
+    #: change request it opened: once that request is merged, the head carries those files'
+    #: changes, so exporting over them is no drift.
+    imported_blobs = models.JSONField(default=dict, blank=True)
+    imported_by = models.ForeignKey(
+        ChangeRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     #: A lease, not a held row lock: one export of the spec runs at a time, in any process,
     #: without keeping a database transaction open while git talks to the network.
     lease_owner = models.CharField(max_length=32, blank=True)

@@ -19,6 +19,7 @@ Decisions:
 
 import logging
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -30,6 +31,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -56,10 +58,15 @@ STOPPED = (
 )
 BUSY = "Another export of this spec was running, so this one did not start. Retry it."
 REMOTE_REF = "refs/studio/remote"
+ALLOWED_PROTOCOLS = "file:git:http:https:ssh"
 
 
 class GitError(ServiceError):
     """A git command failed; the message is git's own, prefixed with what was being done."""
+
+
+class BranchMissing(GitError):
+    """The repository answered, but has no such branch."""
 
 
 class _LeaseLost(Exception):
@@ -71,6 +78,7 @@ class _LeaseLost(Exception):
 
 def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"}
+    env["GIT_ALLOW_PROTOCOL"] = ALLOWED_PROTOCOLS  # never ext:: (runs a command) nor fd::
     env.pop("GIT_INDEX_FILE", None)
     env.pop("GIT_DIR", None)
     return {**env, **(extra or {})}
@@ -145,7 +153,119 @@ def _time_limit(seconds: float, why: str) -> Iterator[None]:
 
 def branch_name_check(*, branch: str) -> None:
     """Raise GitError unless `branch` is a valid branch name."""
+    if branch.startswith("-"):  # check-ref-format takes no "--": never hand git an option
+        raise GitError(f'"{branch}" is not a valid branch name')
     git_run("check-ref-format", "--branch", branch, what=f'"{branch}" is not a valid branch name')
+
+
+# Which repositories a target may name.
+
+#: git's "<transport>::<address>" form: ext:: runs a command, fd:: reads a file descriptor.
+_HELPER = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*::")
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+#: "[user@]host:path", as git reads it: a colon before any slash.
+_SCP_LIKE = re.compile(r"^(?:[^@/]+@)?([^/:]+):(.*)$")
+_REMOTE_SCHEMES = {"ssh", "git", "http", "https", "git+ssh", "ssh+git"}
+
+
+def local_directory(value: str) -> Path | None:
+    """The directory a repository value names on this server, or None for a remote one."""
+    scheme = _URL.match(value)
+    if scheme:
+        name = scheme.group(1).lower()
+        if name in _REMOTE_SCHEMES:
+            return None
+        if name != "file":
+            raise GitError(f'"{name}://" is not a supported URL: use ssh://, https:// or git://.')
+        parts = urlsplit(value)
+        if parts.netloc not in ("", "localhost"):
+            raise GitError("A file:// URL names a path on this server: file:///path/to/repo.")
+        return Path(unquote(parts.path))
+    if _SCP_LIKE.match(value):
+        return None
+    return Path(value)
+
+
+def repository_check(*, repository: str) -> None:
+    """Raise GitError, with what to change, unless the server may use `repository`.
+
+    Local repositories (a path or a file:// URL) must be under one of the folders the operator
+    allows (STUDIO_GIT_LOCAL_ROOTS), and never the studio's own clones: a workspace must not
+    read another's files from the server's disk.
+    """
+    if repository != repository.strip() or not repository:
+        raise GitError("The repository cannot be empty or start or end with spaces.")
+    if repository.startswith("-"):
+        raise GitError("A repository cannot start with a dash (-).")
+    if _HELPER.match(repository):
+        raise GitError(
+            'git\'s "transport::address" form (such as ext::) is not allowed: '
+            "use an ssh://, https:// or git:// URL."
+        )
+    local = local_directory(repository)
+    if local is not None:
+        _local_check(local)
+
+
+def _local_check(path: Path) -> None:
+    if not path.is_absolute():
+        raise GitError("A local repository needs an absolute path.")
+    roots = [Path(root).resolve() for root in settings.GIT_LOCAL_ROOTS]
+    if not roots:
+        raise GitError(
+            "Local repositories are turned off on this server: use an ssh:// or https:// URL "
+            "(the operator allows folders with STUDIO_GIT_LOCAL_ROOTS)."
+        )
+    real = path.resolve()
+    if real.is_relative_to(Path(settings.GIT_DATA_DIR).resolve()):
+        raise GitError("The studio's own clones cannot be a git target.")
+    if not any(real.is_relative_to(root) for root in roots):
+        allowed = ", ".join(str(root) for root in roots)
+        raise GitError(f"{path} is outside the folders allowed for local repositories: {allowed}.")
+
+
+def repository_key(repository: str) -> str:
+    """One spelling per repository, to compare targets: a local path resolved, a remote one as
+    host/path; without a trailing slash or .git, case-folded."""
+    value = repository.strip()
+    try:
+        local = local_directory(value)
+    except GitError:
+        local = None
+    if local is not None:
+        value = str(local.resolve()) if local.is_absolute() else str(local)
+    elif (url := urlsplit(value)).scheme and url.hostname:
+        value = f"{url.hostname}/{url.path.lstrip('/')}"
+    elif scp := _SCP_LIKE.match(value):
+        value = f"{scp.group(1)}/{scp.group(2).lstrip('/')}"
+    return value.rstrip("/").removesuffix(".git").rstrip("/").casefold()
+
+
+def repository_allowed(*, spec_id: int, repository: str) -> None:
+    """repository_check, and the repository is no other workspace's target. Checked when a
+    target is saved, and again before each use, for targets saved before these rules."""
+    repository_check(repository=repository)
+    key = repository_key(repository)
+    workspace = Spec.objects.filter(pk=spec_id).values("workspace_id")
+    others = GitTarget.objects.exclude(spec__workspace_id__in=workspace)
+    if any(repository_key(other) == key for other in others.values_list("repository", flat=True)):
+        raise GitError(
+            "This repository is the git target of a spec in another workspace: "
+            "each workspace commits to repositories of its own."
+        )
+
+
+def branch_check(*, repository: str, branch: str) -> None:
+    """Raise GitError unless `repository` answers and has `branch` (one `git ls-remote`)."""
+    listed = git_run(
+        "ls-remote", "--heads", "--", repository, f"refs/heads/{branch}",
+        what="The repository could not be read",
+    )  # fmt: skip
+    if not listed.strip():
+        raise BranchMissing(
+            f'The branch "{branch}" does not exist in {repository}: '
+            "create it there (one commit is enough) or choose another branch."
+        )
 
 
 # The studio's clone.
@@ -166,8 +286,9 @@ def _clone_ready(target: GitTarget) -> Path:
 def _fetch_head(target: GitTarget, clone: Path) -> str:
     """The remote branch head's sha, fetched into the clone."""
     branch = f"refs/heads/{target.branch}"
+    repository_allowed(spec_id=target.spec_id, repository=target.repository)
     listed = git_run(
-        "ls-remote", target.repository, branch, git_dir=clone, what="Reading the remote"
+        "ls-remote", "--", target.repository, branch, git_dir=clone, what="Reading the remote"
     )
     if not listed.strip():
         raise GitError(
@@ -175,7 +296,7 @@ def _fetch_head(target: GitTarget, clone: Path) -> str:
             "Create it there (one commit is enough) or choose another branch."
         )
     git_run(
-        "fetch", "--quiet", "--no-tags", target.repository, f"+{branch}:{REMOTE_REF}",
+        "fetch", "--quiet", "--no-tags", "--", target.repository, f"+{branch}:{REMOTE_REF}",
         git_dir=clone, what="Fetching the branch",
     )  # fmt: skip
     return git_run("rev-parse", REMOTE_REF, git_dir=clone).decode().strip()
@@ -263,11 +384,12 @@ def _push(target: GitTarget, clone: Path, sha: str, expected: str) -> None:
     try:
         git_run(
             "push", "--quiet", "--porcelain", f"--force-with-lease={ref}:{expected}",
-            target.repository, f"{sha}:{ref}", git_dir=clone, what="Pushing",
+            "--", target.repository, f"{sha}:{ref}", git_dir=clone, what="Pushing",
         )  # fmt: skip
     except GitError as failed:
         try:
-            moved = git_run("ls-remote", target.repository, ref, git_dir=clone).decode().split()
+            moved = git_run("ls-remote", "--", target.repository, ref, git_dir=clone)
+            moved = moved.decode().split()
         except GitError:
             raise failed from None  # the push's own message says more (out of time, say)
         if moved and moved[0] != expected:
@@ -295,11 +417,26 @@ def _check_paths(paths: list[str]) -> None:
 
 def _drifted(target: GitTarget, on_head: dict, new: dict) -> list[str]:
     last = target.exported_blobs or {}
+    merged = _merged_import_blobs(target)
     return [
         path
         for path, blob in on_head.items()
-        if blob != new[path] and blob != last.get(path) and (blob or last.get(path))
+        if blob != new[path]
+        and blob != last.get(path)
+        and blob != merged.get(path)
+        and (blob or last.get(path))
     ]
+
+
+def _merged_import_blobs(target: GitTarget) -> dict:
+    """The files "Import changes from git" read, once its request is merged: the head has
+    their changes, so writing over them loses nothing."""
+    if target.imported_by_id is None:
+        return {}
+    merged = ChangeRequest.objects.filter(
+        pk=target.imported_by_id, state=ChangeRequest.State.MERGED
+    ).exists()
+    return target.imported_blobs if merged else {}
 
 
 def _export_attempt(target: GitTarget, export: Export, clone: Path, files: dict) -> _Outcome:
@@ -325,7 +462,12 @@ def _export_attempt(target: GitTarget, export: Export, clone: Path, files: dict)
 
 def _remember(target: GitTarget, blobs: dict, sha: str) -> None:
     target.exported_blobs, target.exported_sha = blobs, sha
-    target.save(update_fields=["exported_blobs", "exported_sha", "updated_at"])
+    target.imported_blobs, target.imported_by = {}, None
+    target.save(
+        update_fields=[
+            "exported_blobs", "exported_sha", "imported_blobs", "imported_by", "updated_at"
+        ]
+    )  # fmt: skip
 
 
 def _export_to_git(target: GitTarget, export: Export) -> _Outcome:
@@ -568,13 +710,39 @@ def export_on_merge(*, change_request_id: int) -> Export | None:
 
 
 def spec_import_from_git(*, spec: Spec, actor) -> ChangeRequest:
-    """Open a change request with the two files as they are on the branch head."""
+    """Open a change request with what changed in git since the studio last exported.
+
+    A three-way merge: the base is the revision last exported (its files are the blobs the
+    studio wrote), "theirs" the files on the branch head, "ours" the spec's head. The request
+    is made on the base, so that it holds only git's changes, then updated from main like any
+    request: work merged since the export stays, and the same field changed on both sides is a
+    conflict that its author settles with "Update from main". Without a known export (never
+    exported, or the target changed since), the files are compared with the head, as a plain
+    import, and the description says so.
+    """
     target = GitTarget.objects.filter(spec_id=spec.pk).first()
     if target is None:
         raise ServiceError("This spec has no git target.")
     clone = _clone_ready(target)
     head = _fetch_head(target, clone)
-    texts = [file_read(clone=clone, commit=head, path=p) for p in _paths(spec)]
+    base = _exported_revision(target, spec, clone)
+    in_git = _blobs_at(clone, head, _paths(spec))
+    if base is not None and in_git == target.exported_blobs:
+        raise ServiceError(
+            f"The files in git are the ones the studio exported ({base.label}): "
+            "there is nothing to import."
+        )
+    with transaction.atomic():
+        cr = _import_files(spec, actor, clone, head, base)
+        conflicts = _update_from_main(cr, actor) if base is not None else 0
+        cr.description = f"{_import_note(base, head, conflicts)}\n\n{cr.description}"
+        cr.save(update_fields=["description", "updated_at"])
+        GitTarget.objects.filter(pk=target.pk).update(imported_blobs=in_git, imported_by=cr)
+    return cr
+
+
+def _import_files(spec: Spec, actor, clone: Path, commit: str, base) -> ChangeRequest:
+    texts = [file_read(clone=clone, commit=commit, path=path) for path in _paths(spec)]
     result = spec_import(
         workspace=spec.workspace,
         spec_slug=spec.slug,
@@ -582,11 +750,67 @@ def spec_import_from_git(*, spec: Spec, actor) -> ChangeRequest:
         schema_text=texts[1],
         author=actor,
         review_title="Import changes from git",
+        base=base,
     )
     if not result.ok:
         details = "; ".join(str(error) for error in result.errors[:5])
         raise ServiceError(f"The files in git could not be imported: {details}")
     return result.change_request
+
+
+def _update_from_main(cr: ChangeRequest, actor) -> int:
+    """Rebase a request made on the exported revision onto the head, as "Update from main"
+    does; with conflicts it stays on that revision. Returns the number of conflicts."""
+    from specs_app.services.review import change_request_update_from_head
+
+    conflicts = change_request_update_from_head(change_request=cr, actor=actor).conflicts
+    cr.refresh_from_db()
+    return len(conflicts)
+
+
+def _exported_revision(target: GitTarget, spec: Spec, clone: Path):
+    """The revision whose files the studio last wrote to the branch, or None if unknown.
+
+    The latest export that left the branch at `exported_sha`, checked against the blobs the
+    studio remembers writing (the spec's file paths may have changed since).
+    """
+    if not target.exported_sha or not target.exported_blobs:
+        return None
+    export = (
+        Export.objects.filter(
+            spec_id=spec.pk,
+            commit_sha=target.exported_sha,
+            status__in=[Status.SUCCEEDED, Status.NO_CHANGE],
+        )
+        .select_related("revision")
+        .order_by("-pk")
+        .first()
+    )
+    if export is None:
+        return None
+    blobs = {
+        path: git_run("hash-object", "--stdin", git_dir=clone, stdin=text.encode()).decode().strip()
+        for path, text in revision_export(export.revision).items()
+    }
+    return export.revision if blobs == target.exported_blobs else None
+
+
+def _import_note(base, commit: str, conflicts: int) -> str:
+    """What the request holds, first in its description."""
+    at = f"commit {commit[:10]}"
+    if base is None:
+        return (
+            f"The files as they are in git ({at}), compared with main: the studio has no "
+            "record of exporting them to this branch, so anything main has and git does not "
+            "shows as removed. Review every change."
+        )
+    since = f"What changed in git since the studio exported {base.label}, up to {at}"
+    if conflicts:
+        return (
+            f"{since}. Main has changed since {base.label} and {conflicts} change(s) "
+            "conflict with git's: press “Update from main” and choose a side for each."
+        )
+    return f"{since}, on top of main."
 
 
 def _paths(spec: Spec) -> list[str]:
@@ -611,11 +835,14 @@ def git_target_save(
     *, spec: Spec, actor, repository: str, branch: str, commit_on_merge: bool
 ) -> GitTarget:
     """Create or change the target. A new repository or branch forgets what was exported."""
+    repository_allowed(spec_id=spec.pk, repository=repository)
+    branch_name_check(branch=branch)
     with transaction.atomic():
         target = GitTarget.objects.select_for_update().filter(spec_id=spec.pk).first()
         target = target or GitTarget(spec=spec)
         if (target.repository, target.branch) != (repository, branch):
             target.exported_blobs, target.exported_sha = {}, ""
+            target.imported_blobs, target.imported_by = {}, None
         target.repository, target.branch = repository, branch
         target.commit_on_merge = commit_on_merge
         target.save()

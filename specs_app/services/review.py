@@ -65,26 +65,37 @@ def _audit(cr: ChangeRequest, actor, verb: str, **details) -> None:
 def change_request_open(
     *, spec: Spec, author, title: str, description: str = "", working: Revision | None = None
 ) -> ChangeRequest:
-    """Open a request on a fork of the head, or around `working`, a draft made on the head."""
+    """Open a request on a fork of the head, or around `working`, a draft made on a published
+    revision of the spec: its base (the head, or an older one that "Update from main" brings
+    up to date, such as the revision last exported to git)."""
     _require_role(author, spec, Role.EDITOR)
     with transaction.atomic():
         spec = Spec.objects.select_for_update().get(pk=spec.pk)
         last = spec.change_requests.aggregate(n=Max("number"))["n"] or 0
         if working is None:
             working = revision_create_draft(spec=spec, author=author, message=title)
-        elif working.is_published or working.parent_id != spec.head_id:
-            raise ServiceError("A change request's draft must be a draft made on the head.")
+        elif not _made_on_published(working, spec):
+            raise ServiceError("A change request's draft must be a draft made on the spec.")
         cr = ChangeRequest.objects.create(
             spec=spec,
             number=last + 1,
             title=title,
             description=description,
             author=author,
-            base=spec.head,
+            base=working.parent,
             working=working,
         )
         _audit(cr, author, "change_request.opened", title=title)
     return cr
+
+
+def _made_on_published(working: Revision, spec: Spec) -> bool:
+    if working.is_published or working.spec_id != spec.pk:
+        return False
+    parent = working.parent
+    if parent is None:
+        return spec.head_id is None
+    return parent.is_published and parent.spec_id == spec.pk
 
 
 # Content edits: through the content services, on the request's draft, making approvals stale.

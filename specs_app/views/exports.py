@@ -98,11 +98,15 @@ def export_import(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
 def git_target_settings(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
     spec_obj, membership = get_spec_for_user(request.user, ws, spec, Role.ADMIN)
     instance = GitTarget.objects.filter(spec=spec_obj).first()
-    form = GitTargetForm(request.POST or None, instance=instance)
+    form = GitTargetForm(request.POST or None, instance=instance, spec=spec_obj)
     if request.method == "POST" and form.is_valid():
-        git_services.git_target_save(spec=spec_obj, actor=request.user, **form.cleaned_data)
-        messages.success(request, "Git target saved.")
-        return redirect("specs_app:exports", ws=ws, spec=spec)
+        try:
+            git_services.git_target_save(spec=spec_obj, actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:  # another workspace took the repository meanwhile
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Git target saved.")
+            return redirect("specs_app:exports", ws=ws, spec=spec)
     context = {"workspace": spec_obj.workspace, "membership": membership, "spec": spec_obj}
     context.update(is_head=True, form=form)
     status = 400 if request.method == "POST" else 200

@@ -4,6 +4,7 @@ Every row is validated with the models' own validators before anything is writte
 nothing is created. Rows are inserted with one bulk INSERT per table.
 """
 
+from bisect import bisect_right
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
@@ -411,15 +412,42 @@ def _validate_overview(parsed: ParsedApi | ParsedSchema, file: str, checker: _Ch
 # uids: rows the head already has keep their identity
 
 
+#: How a renamed endpoint or model is still recognised: by what else identifies it.
+_RENAMED_KEYS: dict[type[ContentRow], tuple[str, ...]] = {
+    Endpoint: ("method", "path"),
+    DataModel: ("table",),
+}
+
+
 def _keep_uids(half: _Half, head_tree: ContentTree) -> None:
-    head_parents = {parent.name: parent for parent in head_tree.parents}
+    matches = _match_parents(half, head_tree)
     for entry in half.entries:
-        old = head_parents.get(entry.parent.name)
+        old = matches.get(id(entry))
         if old is None:
             continue
         entry.parent.uid = old.uid
         for model, rows in entry.children.items():
             _keep_child_uids(rows, head_tree.children_of(old, model), _NATURAL_KEYS[model])
+    _keep_positions([entry.parent for entry in half.entries], head_tree.parents)
+
+
+def _match_parents(half: _Half, head_tree: ContentTree) -> dict[int, ContentRow]:
+    """Each entry's row in the head: the one with its name, else (renamed) the unclaimed one
+    with its method and path (a model: its table)."""
+    by_name = {parent.name: parent for parent in head_tree.parents}
+    matches = {id(e): by_name[e.parent.name] for e in half.entries if e.parent.name in by_name}
+    claimed = {old.uid for old in matches.values()}
+    key = _RENAMED_KEYS[half.parent_model]
+    by_key = {}
+    for parent in head_tree.parents:
+        if parent.uid not in claimed:
+            by_key.setdefault(tuple(getattr(parent, name) for name in key), parent)
+    for entry in half.entries:
+        if id(entry) not in matches:
+            old = by_key.pop(tuple(getattr(entry.parent, name) for name in key), None)
+            if old is not None:
+                matches[id(entry)] = old
+    return matches
 
 
 def _keep_child_uids(rows: list[ContentRow], old_rows: list[ContentRow], key: tuple) -> None:
@@ -430,6 +458,43 @@ def _keep_child_uids(rows: list[ContentRow], old_rows: list[ContentRow], key: tu
         uids = available.get(tuple(getattr(row, name) for name in key))
         if uids:
             row.uid = uids.popleft()
+    _keep_positions(rows, old_rows)
+
+
+def _keep_positions(rows: list[ContentRow], old_rows: list[ContentRow]) -> None:
+    """Rows the head has keep their position wherever the order allows: the longest run of them
+    still in the head's order, with room for the rows between; the others are numbered after
+    their predecessor. The head's positions can have gaps (deleted rows), and an import must
+    show what moved, not a renumbering."""
+    old = {row.uid: row.position for row in old_rows}
+    # Row i can keep old position p if p >= i, and rows i < j both can if p_j - p_i >= j - i:
+    # the longest non-decreasing run of p - i.
+    candidates = [(i, old[row.uid] - i) for i, row in enumerate(rows) if old.get(row.uid, -1) >= i]
+    kept = _longest_non_decreasing(candidates)
+    last = -1
+    for i, row in enumerate(rows):
+        row.position = old[row.uid] if i in kept else last + 1
+        last = row.position
+
+
+def _longest_non_decreasing(items: list[tuple[int, int]]) -> set[int]:
+    """The indices of a longest subsequence of (index, value) whose values do not decrease."""
+    tails: list[int] = []
+    tail_index: list[int] = []
+    previous: dict[int, int | None] = {}
+    for index, value in items:
+        k = bisect_right(tails, value)
+        previous[index] = tail_index[k - 1] if k else None
+        if k == len(tails):
+            tails.append(value)
+            tail_index.append(index)
+        else:
+            tails[k], tail_index[k] = value, index
+    kept, index = set(), (tail_index[-1] if tail_index else None)
+    while index is not None:
+        kept.add(index)
+        index = previous[index]
+    return kept
 
 
 def _half_from_tree(tree: ContentTree, parent_model: type[ContentRow], overview: str) -> _Half:
@@ -539,11 +604,14 @@ def spec_import(
     author=None,
     dry_run: bool = False,
     review_title: str = "Import from markdown",
+    base: Revision | None = None,
 ) -> ImportResult:
     """Import the canonical files into `workspace/spec_slug`. See the module docstring.
 
     A new spec is created and the import published as r1. An existing spec gets a draft whose
-    parent is the head; a file left out (None) keeps that half of the head unchanged.
+    parent is the head; a file left out (None) keeps that half of the head unchanged. `base`,
+    a published revision of the spec the files were made from, takes the head's place: the
+    files are compared with it, so that the request shows what changed since then.
     """
     result = ImportResult(spec=None, spec_label=f"{workspace.slug}/{spec_slug}", dry_run=dry_run)
     checker = _Checker()
@@ -560,7 +628,7 @@ def spec_import(
         result.ok = not checker.errors
         if checker.errors or dry_run:
             return result
-        result.revision = _write(spec, halves, author)
+        result.revision = _write(spec, halves, author, base)
         result.spec = Spec.objects.select_related("head").get(pk=spec.pk)
         if not result.revision.is_published and author is not None:
             result.change_request = _open_review(
@@ -639,9 +707,9 @@ _HALVES = {
 }
 
 
-def _write(spec: Spec, halves: dict[str, _Half], author) -> Revision:
+def _write(spec: Spec, halves: dict[str, _Half], author, base: Revision | None) -> Revision:
     created = spec.pk is None
-    head = None if created else spec.head
+    head = None if created else (base or spec.head)
     if created:
         spec.save()
     content = {key: _new_content(key, halves.get(key), head) for key in _HALVES}
