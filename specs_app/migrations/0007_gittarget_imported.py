@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('specs_app', '0005_export_lease'),
+        ('specs_app', '0006_comment_edited_at'),
     ]
 
     operations = [
