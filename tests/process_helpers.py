@@ -84,6 +84,8 @@ class SharedDatabase:
             "DJANGO_SETTINGS_MODULE": "studio.settings_test",
             "DATABASE_URL": self.url,
             "STUDIO_GIT_DIR": str(settings.GIT_DATA_DIR),
+            # The processes accept the same local repositories as the test that starts them.
+            "STUDIO_GIT_LOCAL_ROOTS": ",".join(str(root) for root in settings.GIT_LOCAL_ROOTS),
             **env,
         }
         with self.log.open("ab") as log:
