@@ -32,6 +32,7 @@ from specs_app.models import (
     Workspace,
 )
 from specs_app.models.validators import validate_overview
+from specs_app.services.markdown.blocks import unreadable
 from specs_app.services.markdown.export import ContentTree, load_api_tree, load_schema_tree
 from specs_app.services.markdown.loose_api import parse_loose_api
 from specs_app.services.markdown.loose_schema import parse_loose_schema
@@ -292,7 +293,7 @@ def _model_entry(parsed: ParsedModel, position: int) -> _Entry:
 
 def _read_api(text: str, file: str, result: ImportResult, checker: _Checker) -> _Half | None:
     api = read_text("api", text, file, result, checker)
-    if not _recognised(api, api.endpoints, API_TITLE, file, checker):
+    if api is None or not _recognised(api, api.endpoints, API_TITLE, file, checker):
         return None
     entries = [_endpoint_entry(parsed, i) for i, parsed in enumerate(api.endpoints)]
     pairs = list(zip(entries, api.endpoints, strict=True))
@@ -310,7 +311,7 @@ def _read_api(text: str, file: str, result: ImportResult, checker: _Checker) -> 
 
 def _read_schema(text: str, file: str, result: ImportResult, checker: _Checker) -> _Half | None:
     schema = read_text("schema", text, file, result, checker)
-    if not _recognised(schema, schema.models, SCHEMA_TITLE, file, checker):
+    if schema is None or not _recognised(schema, schema.models, SCHEMA_TITLE, file, checker):
         return None
     entries = [_model_entry(parsed, i) for i, parsed in enumerate(schema.models)]
     for entry, parsed in zip(entries, schema.models, strict=True):
@@ -345,7 +346,21 @@ _PARSERS = {
 
 
 def read_text(key: str, text: str, file: str, result: ImportResult, checker: _Checker):
-    """The canonical parser for a canonical file, the lenient one for any other variant."""
+    """The canonical parser for a canonical file, the lenient one for any other variant; None
+    (with the error reported) for a file that is not one to read at all."""
+    problem = unreadable(text)
+    if problem:
+        checker.error(file, *problem)
+        return None
+    try:
+        return _parse(key, text, file, result, checker)
+    except RecursionError:
+        # The readers refuse deep nesting where they see it; this is the net under them.
+        checker.error(file, 1, "the file nests too deeply to be read; nothing was read")
+        return None
+
+
+def _parse(key: str, text: str, file: str, result: ImportResult, checker: _Checker):
     title, markers, canonical, loose, repair = _PARSERS[key]
     if is_canonical(text, title, markers):
         parsed, warnings = canonical(text, file=file)
