@@ -14,3 +14,11 @@ document.addEventListener("click", async (event) => {
   }
   setTimeout(() => { button.textContent = label; }, 2000);
 });
+
+// The import preview: choosing the other mode shows its preview at once (the "Update preview"
+// button does the same without JavaScript).
+document.addEventListener("change", (event) => {
+  const radio = event.target.closest("[data-preview-on-change] input[type=radio]");
+  if (!radio) return;
+  radio.form.querySelector("[data-preview-button]")?.click();
+});
