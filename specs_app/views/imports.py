@@ -50,12 +50,29 @@ def spec_import_page(request: HttpRequest, ws: str) -> HttpResponse:
         api_text=data["api_text"],
         schema_text=data["schema_text"],
         groups=groups,
+        counts=[(_COUNT_LABELS.get(key, key), n) for key, n in result.counts.items() if n],
         change_counts=Counter(change.kind for change in result.changes or []),
         mode_changed=mode_changed and "confirm" in request.POST,
     )
     return render(
         request, "specs_app/imports/import.html", context, status=200 if result.ok else 400
     )
+
+
+_COUNT_LABELS = {
+    "endpoints": "Endpoints",
+    "models": "Models",
+    "fields": "Fields",
+    "parameters": "Parameters",
+    "body_fields": "Body fields",
+    "errors": "Error cases",
+    "business_rules": "Business rules",
+    "test_cases": "Test cases",
+    "relationships": "Relationships",
+    "indexes": "Indexes",
+    "constraints": "Constraints",
+    "migration_notes": "Migration notes",
+}
 
 
 def _after_import(request: HttpRequest, result) -> HttpResponse:
