@@ -468,11 +468,14 @@ def _validate_overview(parsed: ParsedApi | ParsedSchema, file: str, checker: _Ch
 _ALTERNATE_KEYS = {Endpoint: ("method", "path"), DataModel: ("table",)}
 
 
-def _keep_uids(half: _Half, head_tree: ContentTree) -> None:
-    """An item keeps its uid when the head has one of its name or, failing that, one with its
-    method and path (a model: its table) that no other item took."""
+def _keep_uids(half: _Half, head_tree: ContentTree, *, by_route: bool = False) -> None:
+    """An item keeps its uid when the head has one of its name or, `by_route`, failing that one
+    with its method and path (a model: its table) that no other item took: a merge updates
+    that item rather than adding a second one on the same route (variants name endpoints
+    their own way)."""
     matches: dict[int, ContentRow] = {}
-    for attributes in (("name",), _ALTERNATE_KEYS[half.parent_model]):
+    keys = (("name",), _ALTERNATE_KEYS[half.parent_model]) if by_route else (("name",),)
+    for attributes in keys:
         taken = {old.uid for old in matches.values()}
         head_parents = {
             _key(parent, attributes): parent
@@ -862,7 +865,7 @@ def _new_content(
     head_tree = load(revision=head)
     if imported is None:
         return _half_from_tree(head_tree, parent_model, getattr(head, overview_attribute))
-    _keep_uids(imported, head_tree)
+    _keep_uids(imported, head_tree, by_route=mode == MERGE)
     if mode == MERGE:
         kept = _half_from_tree(head_tree, parent_model, getattr(head, overview_attribute))
         return _merged(imported, kept, head.label, checker)
