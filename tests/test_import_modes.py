@@ -183,3 +183,20 @@ def test_import_spec_modes(todo, editor, tmp_path):
     assert {item["kind"] for item in merge["changes"]["items"]} == {"added"}
     _import_spec(ref, api=str(notes), author=editor.username)
     assert _head_endpoints(todo) < _draft_endpoints(todo)
+
+
+def test_a_merge_updates_the_endpoint_on_the_same_route_and_keeps_its_name(todo, editor):
+    variant = (
+        "# Tasks\n\n## GET /api/v1/health\n\nNo authentication.\n\n"
+        "**Query Parameters**:\n- `verbose`: boolean (optional) - More detail\n"
+    )
+
+    result = spec_import(
+        workspace=todo.workspace, spec_slug="todo", api_text=variant, author=editor
+    )
+
+    assert result.ok and result.mode == "merge"
+    health = Endpoint.objects.get(revision=result.revision, path="/api/v1/health")
+    assert health.name == "Health Check"
+    assert health.parameters.filter(name="verbose").exists()
+    assert _head_endpoints(todo) == _draft_endpoints(todo)

@@ -552,7 +552,9 @@ def _merged(imported: _Half, head: _Half, head_label: str, checker: _Checker) ->
 
 
 def _update_entry(old: _Entry, new: _Entry) -> None:
-    for name in new.stated:
+    # The name stays: matched by name it is the same, and matched by route the head's name is
+    # the one people chose (a variant's is often the route itself).
+    for name in new.stated - {"name"}:
         setattr(old.parent, name, getattr(new.parent, name))
     old.line = new.line
     for model, rows in new.children.items():
