@@ -86,6 +86,8 @@ def test_a_variant_file_merges_by_default_and_keeps_every_endpoint(client_for, e
     assert response.status_code == 302
     kept = _draft_endpoints(todo)
     assert before < kept and len(kept) > len(before)
+    draft = Revision.objects.get(spec=todo, state=Revision.State.DRAFT)
+    assert draft.api_overview == todo.head.api_overview
     assert ChangeRequest.objects.get(spec=todo).author == editor
 
 

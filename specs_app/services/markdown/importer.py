@@ -545,7 +545,9 @@ def _merged(imported: _Half, head: _Half, head_label: str, checker: _Checker) ->
             head.entries.append(entry)
         else:
             _update_entry(old, entry)
-    merged = _Half(head.parent_model, imported.overview or head.overview, head.entries)
+    # The head's overview stays (a part of an API seldom introduces the whole); an empty one
+    # takes the file's.
+    merged = _Half(head.parent_model, head.overview or imported.overview, head.entries)
     merged.file = imported.file
     _check_merged(merged, head_label, checker)
     return merged
