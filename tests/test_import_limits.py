@@ -109,3 +109,15 @@ def test_nul_bytes_in_a_canonical_file_are_refused_with_their_line():
         "binary" in result.errors[0].message and "NUL byte on line 41" in result.errors[0].message
     )
     assert not Spec.objects.exists()
+
+
+def test_the_page_shows_the_first_report_lines_and_counts_the_rest(client_for, editor):
+    api = golden_api() + "".join(f"## Heading {i}\n" for i in range(700))
+
+    response = client_for(editor).post(URL, {"spec_slug": "many", "api_text": api})
+
+    warnings = response.content.decode().split('data-testid="import-warnings"', 1)[1]
+    warnings = warnings.split("</ul>", 1)[0]
+    total = len(_import(api, dry_run=True).warnings)
+    assert total > 500 and warnings.count("<li>") == 500
+    assert f"… and {total - 500} more" in warnings

@@ -12,6 +12,11 @@ from specs_app.models import Role
 from specs_app.services.diff import group_by_item, label_groups
 from specs_app.services.markdown import spec_import
 
+#: Report lines shown per list: a pathological file has a warning per line, and a page of a
+#: hundred thousand of them took seconds to render and tens of MB to send. The rest are
+#: counted; import_spec --dry-run lists them all.
+REPORT_LINES_ON_PAGE = 500
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -50,6 +55,10 @@ def spec_import_page(request: HttpRequest, ws: str) -> HttpResponse:
         api_text=data["api_text"],
         schema_text=data["schema_text"],
         groups=groups,
+        warnings=result.warnings[:REPORT_LINES_ON_PAGE],
+        more_warnings=max(len(result.warnings) - REPORT_LINES_ON_PAGE, 0),
+        errors=result.errors[:REPORT_LINES_ON_PAGE],
+        more_errors=max(len(result.errors) - REPORT_LINES_ON_PAGE, 0),
         counts=[(_COUNT_LABELS.get(key, key), n) for key, n in result.counts.items() if n],
         change_counts=Counter(change.kind for change in result.changes or []),
         mode_changed=mode_changed and "confirm" in request.POST,
