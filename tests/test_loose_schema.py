@@ -1132,7 +1132,11 @@ class Book(SQLModel, table=True):
     [
         ("", "the file is empty"),
         ("   \n\n", "the file is empty"),
-        ("\x00\x01\x02binary\x03\x04", "the file is binary, not markdown text; nothing was read"),
+        (
+            "\x00\x01\x02binary\x03\x04",
+            "the file is binary, not markdown text (a NUL byte on line 1); nothing was read",
+        ),
+        ("\x01\x02\x03binary\x04", "the file is binary, not markdown text; nothing was read"),
     ],
 )
 def test_empty_and_binary_files_are_errors(text, message):

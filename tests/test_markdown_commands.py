@@ -4,7 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from specs_app.models import Spec, Workspace
+from specs_app.models import ChangeRequest, Membership, Role, Spec, Workspace
 from specs_app.services.markdown import spec_import
 from specs_app.services.revisions import revision_publish
 from tests.markdown_helpers import (
@@ -114,14 +114,56 @@ def test_import_spec_creates_workspace_and_spec_and_prints_a_report(files):
     assert "Warnings" not in output and "Errors" not in output
 
 
+@pytest.fixture
+def cmd_editor(ws, django_user_model):
+    user = django_user_model.objects.create_user(username="importer")
+    Membership.objects.create(workspace=ws, user=user, role=Role.EDITOR)
+    return user
+
+
 @pytest.mark.django_db
-def test_import_spec_into_an_existing_spec_makes_a_draft(todo, files):
-    output = _run("import_spec", "cmd/todo", api=str(files["api"]))
+def test_import_spec_into_an_existing_spec_opens_a_change_request(todo, files, cmd_editor):
+    output = _run("import_spec", "cmd/todo", api=str(files["api"]), author="importer")
 
     spec = Spec.objects.get(slug="todo")
     draft = spec.revisions.get(state="draft")
     assert draft.parent == spec.head
     assert f"as {draft.label} (draft on top of r1)" in output
+    change_request = ChangeRequest.objects.get(spec=spec)
+    assert (change_request.working, change_request.author) == (draft, cmd_editor)
+    assert f"Opened change request #{change_request.number}" in output
+
+
+@pytest.mark.django_db
+def test_import_spec_json_report_names_the_change_request(todo, files, cmd_editor):
+    output = _run(
+        "import_spec", "cmd/todo", api=str(files["api"]), author="importer", format="json"
+    )
+
+    assert json.loads(output)["change_request"] == ChangeRequest.objects.get().number
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("author", "message"),
+    [
+        (None, "Give --author USERNAME"),
+        ("nobody", 'No user "nobody"'),
+        ("outsider", "not an editor"),
+    ],
+)
+def test_import_spec_into_an_existing_spec_needs_an_editor_as_author(
+    todo, files, author, message, django_user_model
+):
+    django_user_model.objects.create_user(username="outsider")
+    before = row_counts()
+    options = {"author": author} if author else {}
+
+    with pytest.raises(CommandError, match=message) as error:
+        _run("import_spec", "cmd/todo", api=str(files["api"]), **options)
+
+    assert error.value.returncode == 2
+    assert row_counts() == before
 
 
 @pytest.mark.django_db

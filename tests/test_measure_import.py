@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from specs_app.management.commands._import_shapes import SHAPES, shaped_file
 from specs_app.models import Spec
 
 VARIANTS = Path(__file__).parent / "fixtures" / "variants"
@@ -68,3 +69,18 @@ def test_a_crash_of_the_importer_is_named_and_fails_the_command(corpus, monkeypa
 
     with pytest.raises(CommandError, match="crashed on 3 file"):
         measure(corpus)
+
+
+@pytest.mark.django_db
+def test_scaling_times_every_shape_at_each_size_and_writes_nothing():
+    rows = json.loads(measure(Path("."), "--scaling", "--sizes", "0.005,0.01", "--format=json"))
+
+    assert [row["shape"] for row in rows] == list(SHAPES)
+    assert all(len(row["seconds"]) == 2 and row["sizes_mb"] == [0.005, 0.01] for row in rows)
+    assert not Spec.objects.exists()
+
+
+def test_shaped_files_have_the_size_asked_for():
+    for shape in SHAPES:
+        size = len(shaped_file(shape, 50_000).encode())
+        assert 50_000 <= size < 100_000, shape

@@ -13,6 +13,12 @@ def _read_upload(upload, label: str) -> str:
         raise ValidationError(f"{label} is not UTF-8 text.") from None
 
 
+MODE_CHOICES = [
+    ("replace", "Replace"),
+    ("merge", "Merge"),
+]
+
+
 class ImportForm(forms.Form):
     spec_slug = forms.SlugField(
         label="Spec",
@@ -34,6 +40,13 @@ class ImportForm(forms.Form):
         widget=forms.Textarea,
         required=False,
         strip=False,
+    )
+
+    #: Chosen on the preview of an import into an existing spec; empty: chosen by the format.
+    mode = forms.ChoiceField(choices=MODE_CHOICES, required=False, widget=forms.HiddenInput)
+    #: The mode the preview on screen was made with: a Confirm in another mode previews first.
+    previewed_mode = forms.ChoiceField(
+        choices=MODE_CHOICES, required=False, widget=forms.HiddenInput
     )
 
     def clean(self) -> dict:

@@ -44,6 +44,7 @@ from specs_app.models.validators import validate_repo_path
 from specs_app.services.audit import audit_record
 from specs_app.services.errors import ServiceError
 from specs_app.services.markdown import revision_export, spec_import
+from specs_app.services.markdown.importer import REPLACE
 
 logger = logging.getLogger(__name__)
 Status = Export.Status
@@ -750,6 +751,7 @@ def _import_files(spec: Spec, actor, clone: Path, commit: str, base) -> ChangeRe
         schema_text=texts[1],
         author=actor,
         review_title="Import changes from git",
+        mode=REPLACE,  # the branch holds the whole spec: what it lacks was removed there
         base=base,
     )
     if not result.ok:

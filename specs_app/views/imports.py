@@ -1,3 +1,5 @@
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -6,8 +8,14 @@ from django.views.decorators.http import require_http_methods
 
 from specs_app.access import get_membership_for_user
 from specs_app.forms.imports import ImportForm
-from specs_app.models import Role, Spec
-from specs_app.services.markdown import parse_api_markdown, parse_schema_markdown, spec_import
+from specs_app.models import Role
+from specs_app.services.diff import group_by_item, label_groups
+from specs_app.services.markdown import spec_import
+
+#: Report lines shown per list: a pathological file has a warning per line, and a page of a
+#: hundred thousand of them took seconds to render and tens of MB to send. The rest are
+#: counted; import_spec --dry-run lists them all.
+REPORT_LINES_ON_PAGE = 500
 
 
 @login_required
@@ -22,7 +30,10 @@ def spec_import_page(request: HttpRequest, ws: str) -> HttpResponse:
         return render(request, "specs_app/imports/import.html", context, status=status)
 
     data = form.cleaned_data
-    confirmed = "confirm" in request.POST
+    # A Confirm in a mode other than the one previewed shows that mode's preview first.
+    mode = data["mode"] or data["previewed_mode"] or None
+    mode_changed = bool(data["previewed_mode"]) and mode != data["previewed_mode"]
+    confirmed = "confirm" in request.POST and not mode_changed
     result = spec_import(
         workspace=workspace,
         spec_slug=data["spec_slug"],
@@ -31,24 +42,46 @@ def spec_import_page(request: HttpRequest, ws: str) -> HttpResponse:
         schema_text=data["schema_text"] or None,
         author=request.user,
         dry_run=not confirmed,
+        mode=mode,
     )
     if confirmed and result.ok:
         return _after_import(request, result)
+    groups = group_by_item(result.changes or [])
+    if result.base is not None:
+        label_groups(groups, revision=result.base)
     context.update(
         result=result,
-        existing=Spec.objects.filter(workspace=workspace, slug=data["spec_slug"]).first(),
+        existing=result.spec,
         api_text=data["api_text"],
         schema_text=data["schema_text"],
-        preview_endpoints=parse_api_markdown(data["api_text"])[0].endpoints
-        if data["api_text"]
-        else [],
-        preview_models=parse_schema_markdown(data["schema_text"])[0].models
-        if data["schema_text"]
-        else [],
+        groups=groups,
+        warnings=result.warnings[:REPORT_LINES_ON_PAGE],
+        more_warnings=max(len(result.warnings) - REPORT_LINES_ON_PAGE, 0),
+        errors=result.errors[:REPORT_LINES_ON_PAGE],
+        more_errors=max(len(result.errors) - REPORT_LINES_ON_PAGE, 0),
+        counts=[(_COUNT_LABELS.get(key, key), n) for key, n in result.counts.items() if n],
+        change_counts=Counter(change.kind for change in result.changes or []),
+        mode_changed=mode_changed and "confirm" in request.POST,
     )
     return render(
         request, "specs_app/imports/import.html", context, status=200 if result.ok else 400
     )
+
+
+_COUNT_LABELS = {
+    "endpoints": "Endpoints",
+    "models": "Models",
+    "fields": "Fields",
+    "parameters": "Parameters",
+    "body_fields": "Body fields",
+    "errors": "Error cases",
+    "business_rules": "Business rules",
+    "test_cases": "Test cases",
+    "relationships": "Relationships",
+    "indexes": "Indexes",
+    "constraints": "Constraints",
+    "migration_notes": "Migration notes",
+}
 
 
 def _after_import(request: HttpRequest, result) -> HttpResponse:

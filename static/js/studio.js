@@ -89,3 +89,11 @@ document.addEventListener("DOMContentLoaded", () => {
     button.addEventListener("click", () => window.history.back());
   }
 });
+
+// The import preview: choosing the other mode shows its preview at once (the "Update preview"
+// button does the same without JavaScript).
+document.addEventListener("change", (event) => {
+  const radio = event.target.closest("[data-preview-on-change] input[type=radio]");
+  if (!radio) return;
+  radio.form.querySelector("[data-preview-button]")?.click();
+});

@@ -1,25 +1,35 @@
 """python manage.py import_spec WORKSPACE/SPEC --api FILE --schema FILE [--dry-run]
-[--format text|json] [--title T]
+[--format text|json] [--title T] [--mode replace|merge] [--author USERNAME]
 
-Exit status 0 when the import succeeded (warnings included), 1 when nothing could be imported.
+Exit status 0 when the import succeeded (warnings included), 1 when nothing could be imported,
+2 when the command was given wrong (an existing spec without --author, an unknown author).
 """
 
 import json
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from specs_app.management.commands._spec_ref import split_spec_ref
-from specs_app.models import DEFAULT_API_PATH, DEFAULT_SCHEMA_PATH, Spec, Workspace
+from specs_app.models import (
+    DEFAULT_API_PATH,
+    DEFAULT_SCHEMA_PATH,
+    Membership,
+    Role,
+    Spec,
+    Workspace,
+)
 from specs_app.services.markdown import ImportResult, spec_import
+from specs_app.services.markdown.importer import MODES
 
 
 class Command(BaseCommand):
     help = (
         "Import spec markdown (canonical, or a common variant of the template) into a spec: a "
-        "new spec is published as r1, an "
-        "existing one gets a draft on top of its head. Prints a report."
+        "new spec is published as r1; into an existing one it opens a change request (by "
+        "--author) whose draft is on top of the head. Prints a report."
     )
 
     def add_arguments(self, parser) -> None:
@@ -29,6 +39,18 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Check only; write nothing.")
         parser.add_argument("--format", choices=["text", "json"], default="text")
         parser.add_argument("--title", help="Title of a new spec (default: from its slug).")
+        parser.add_argument(
+            "--mode",
+            choices=MODES,
+            help="Into an existing spec: replace (each file is the whole API or schema; what it "
+            "lacks is removed) or merge (add and update what the files name, keep the rest). "
+            "Default: replace for canonical files, merge for variants.",
+        )
+        parser.add_argument(
+            "--author",
+            metavar="USERNAME",
+            help="Who opens the change request: required to import into an existing spec.",
+        )
 
     def handle(self, *args, **options) -> None:
         workspace_slug, spec_slug = split_spec_ref(options["spec"])
@@ -37,6 +59,8 @@ class Command(BaseCommand):
         texts = {key: _read(options[key]) for key in ("api", "schema")}
         with transaction.atomic():
             workspace = _workspace(workspace_slug)
+            exists = Spec.objects.filter(workspace=workspace, slug=spec_slug).exists()
+            author = _author(options["author"], workspace, exists and not options["dry_run"])
             shown_files = _shown_files(workspace, spec_slug, options)
             result = spec_import(
                 workspace=workspace,
@@ -44,7 +68,9 @@ class Command(BaseCommand):
                 title=options["title"],
                 api_text=texts["api"],
                 schema_text=texts["schema"],
+                author=author,
                 dry_run=options["dry_run"],
+                mode=options["mode"],
             )
             if options["dry_run"] or not result.ok:
                 transaction.set_rollback(True)
@@ -67,6 +93,30 @@ def _read(name: str | None) -> str | None:
         raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise CommandError(f"{path} is not UTF-8 text.") from None
+
+
+def _author(username: str | None, workspace: Workspace, required: bool):
+    """The user who opens the change request of an import into an existing spec: an editor
+    (or above) of the workspace, named by --author."""
+    if username is None:
+        if required:
+            raise CommandError(
+                f"The spec exists: importing into it opens a change request, which needs an "
+                f"author. Give --author USERNAME (an editor of {workspace.slug}).",
+                returncode=2,
+            )
+        return None
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f'No user "{username}" (--author).', returncode=2)
+    membership = Membership.objects.filter(user=user, workspace=workspace).first()
+    if membership is None or not membership.role_enum.at_least(Role.EDITOR):
+        raise CommandError(
+            f'"{username}" is not an editor of {workspace.slug}, so cannot open its change '
+            "requests (--author).",
+            returncode=2,
+        )
+    return user
 
 
 def _workspace(slug: str) -> Workspace:
@@ -97,11 +147,23 @@ def _rename_files(result: ImportResult, shown_files: dict[str, str]) -> None:
 
 def _text_report(result: ImportResult) -> str:
     lines = [_headline(result), "  " + ", ".join(_count_phrases(result.counts))]
+    if result.change_request is not None:
+        lines.append(f"Opened change request #{result.change_request.number}")
+    if result.changes is not None:
+        lines += _change_lines(result)
     for title, items in (("Warnings", result.warnings), ("Errors", result.errors)):
         if items:
             lines.append(f"{title} ({len(items)}):")
             lines += [f"  {_location(item)}{item.message}" for item in items]
     return "\n".join(lines)
+
+
+def _change_lines(result: ImportResult) -> list[str]:
+    """On a dry run into an existing spec: what the import would change in its head."""
+    lines = [f"Changes against {result.base.label} ({result.mode} mode): {len(result.changes)}"]
+    lines += [f"  overview of the {key} file changed" for key in result.changed_overviews]
+    lines += [f"  {c.kind} {c.what} “{c.label}”" for c in result.changes]
+    return lines
 
 
 def _headline(result: ImportResult) -> str:

@@ -1,4 +1,5 @@
 """python manage.py measure_import DIR [--format text|json]
+python manage.py measure_import --scaling [--sizes 1,2] [--format text|json]
 
 Runs `import_spec --dry-run --format json` on every markdown file under DIR (files under a
 folder named `db` or `database`, or whose name says schema, are schema files; the rest are
@@ -13,6 +14,11 @@ The expected counts come from a scan that is independent of the importer:
   shaped `name: type`, or a table definition written without CREATE TABLE (`users (`).
 An endpoint counts as recognised when the importer found that method and path; a model when the
 importer found it (by table or singular name) with at least one field.
+
+With --scaling, it times a dry-run import (the page's preview) of synthetic files of several
+shapes (_import_shapes.py) at each size in megabytes, in CPU seconds of this process (so that
+other work on the machine does not blur the figures), and prints how the time grew: about 2 for
+twice the size means reading is linear in the file's size.
 """
 
 import io
@@ -24,6 +30,11 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from specs_app.management.commands._import_shapes import SHAPES, shaped_file
+from specs_app.models import Workspace
+from specs_app.services.markdown import spec_import
 
 _METHOD_PATH = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE)\**\s+`?(/[^\s`)\]|,*]*)")
 #: A segment with a digit that is not a version (`v1`) nor a {placeholder}: a concrete
@@ -65,10 +76,28 @@ class Command(BaseCommand):
     help = "Dry-run the importer over a folder of real-world spec files and measure it."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("folder", metavar="DIR")
+        parser.add_argument("folder", metavar="DIR", nargs="?")
         parser.add_argument("--format", choices=["text", "json"], default="text")
+        parser.add_argument(
+            "--scaling",
+            action="store_true",
+            help="Time synthetic files of several shapes at each of --sizes instead.",
+        )
+        parser.add_argument(
+            "--sizes", default="1,2", help="Sizes in MB for --scaling (default: 1,2)."
+        )
 
     def handle(self, *args, **options) -> None:
+        if options["scaling"]:
+            sizes = [float(size) for size in options["sizes"].split(",")]
+            rows = scaling_rows(sizes)
+            if options["format"] == "json":
+                self.stdout.write(json.dumps(rows, indent=2))
+            else:
+                self.stdout.write(scaling_table(rows))
+            return
+        if options["folder"] is None:
+            raise CommandError("Give a folder DIR, or --scaling.")
         folder = Path(options["folder"])
         if not folder.is_dir():
             raise CommandError(f"{folder} is not a folder.")
@@ -258,4 +287,45 @@ def text_table(reports: list[FileReport]) -> str:
             f"({share:.1%}), {importable} importable, {crashes} crashes, "
             f"slowest {slowest:.3f} s"
         )
+    return "\n".join(lines) + "\n"
+
+
+def scaling_rows(sizes: list[float]) -> list[dict]:
+    """For each shape: the CPU seconds of a dry-run import at each size, and the growth from the
+    first size to the last."""
+    rows = []
+    for shape, (kind, _) in SHAPES.items():
+        seconds = [_cpu_seconds(kind, shaped_file(shape, int(mb * 1_000_000))) for mb in sizes]
+        growth = seconds[-1] / seconds[0] if seconds[0] else 0.0
+        rows.append(
+            {
+                "shape": shape,
+                "kind": kind,
+                "sizes_mb": sizes,
+                "seconds": [round(s, 3) for s in seconds],
+                "growth": round(growth, 2),
+            }
+        )
+    return rows
+
+
+def _cpu_seconds(kind: str, text: str) -> float:
+    with transaction.atomic():
+        workspace = Workspace.objects.create(slug="measure-scaling", name="Measure scaling")
+        started = time.process_time()
+        spec_import(workspace=workspace, spec_slug="shape", dry_run=True, **{f"{kind}_text": text})
+        seconds = time.process_time() - started
+        transaction.set_rollback(True)
+    return seconds
+
+
+def scaling_table(rows: list[dict]) -> str:
+    sizes = rows[0]["sizes_mb"] if rows else []
+    header = f"{'shape':22} {'kind':6} " + " ".join(f"{f'{mb:g} MB s':>9}" for mb in sizes)
+    lines = [f"{header} {'growth':>7}"]
+    for row in rows:
+        times = " ".join(f"{s:9.2f}" for s in row["seconds"])
+        lines.append(f"{row['shape']:22} {row['kind']:6} {times} {row['growth']:7.2f}")
+    ratio = sizes[-1] / sizes[0] if sizes else 0
+    lines.append(f"(CPU seconds of a dry-run import; linear reading grows about {ratio:g}x)")
     return "\n".join(lines) + "\n"

@@ -6,7 +6,6 @@ This is not a full CommonMark parser: it reads what hand-written and AI-written 
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from specs_app.services.markdown.parsed import ImportWarning
@@ -23,6 +22,9 @@ _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\
 #: Files larger than this are refused before parsing: no spec is that long, and parsing junk
 #: of that size would only produce a report nobody reads.
 MAX_BYTES = 4_000_000
+#: Brackets nested deeper than this in a code block are refused: readers of JSON, SQL and
+#: Python recurse on nesting, and no schema nests a tenth as deep.
+MAX_NESTING = 100
 
 
 @dataclass
@@ -81,9 +83,9 @@ def read_blocks(text: str, file: str) -> Document:
     file unreadable (binary content, an unclosed fence, a size over MAX_BYTES)."""
     warnings: list[ImportWarning] = []
     errors: list[ImportWarning] = []
-    problem = _unreadable(text)
+    problem = unreadable(text)
     if problem:
-        errors.append(ImportWarning(file, 1, problem))
+        errors.append(ImportWarning(file, *problem))
         return Document([], warnings, errors)
     text = _normalise(text, file, warnings)
     raw = text.split("\n")
@@ -91,16 +93,25 @@ def read_blocks(text: str, file: str) -> Document:
     return Document(blocks, warnings, errors, raw)
 
 
-def _unreadable(text: str) -> str | None:
+def unreadable(text: str) -> tuple[int, str] | None:
+    """(line, why) when `text` is not a markdown file to read at all: too large, empty or
+    binary. Every reader, canonical or lenient, asks this first."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        return f"the file is larger than {MAX_BYTES // 1_000_000} MB; nothing was read"
+        return 1, f"the file is larger than {MAX_BYTES // 1_000_000} MB; nothing was read"
     if not text.strip():
-        return "the file is empty"
+        return 1, "the file is empty"
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        return line, f"the file is binary, not markdown text (a NUL byte on line {line}); " + (
+            "nothing was read"
+        )
+    # C0 controls only: the format's values may hold DEL, C1 or private-use characters (a
+    # canonical export must read back), never a C0 control other than a line break or a tab.
     sample = text[:4096]
-    control = sum(1 for char in sample if unicodedata.category(char) in ("Cc", "Cs", "Co"))
-    control -= sample.count("\n") + sample.count("\r") + sample.count("\t")
-    if "\x00" in sample or control > len(sample) * 0.05:
-        return "the file is binary, not markdown text; nothing was read"
+    control = sum(1 for char in sample if char < " " and char not in "\n\r\t")
+    if control > len(sample) * 0.05:
+        return 1, "the file is binary, not markdown text; nothing was read"
     return None
 
 
@@ -134,6 +145,10 @@ def _blocks(lines: list[Line], file: str, errors: list[ImportWarning]) -> list[B
                         "line after it would be read as code",
                     )
                 )
+            deep = _too_deep(block, file)
+            if deep:
+                errors += deep
+                block.lines = []  # never handed to a reader
             blocks.append(block)
             continue
         if _is_table_start(lines, index):
@@ -183,6 +198,33 @@ def _read_fence(lines: list[Line], index: int, opening: re.Match) -> tuple[Fence
         index += 1
     block.closed = False
     return block, index
+
+
+_BRACKETS = re.compile(r"[][{}()]")
+_OPENING = frozenset("[{(")
+
+
+def _too_deep(fence: Fence, file: str) -> list[ImportWarning]:
+    """An error for a code block whose brackets nest deeper than MAX_NESTING: the JSON, SQL and
+    Python readers would recurse once per level (strings are not told apart; no real schema
+    comes near the limit either way)."""
+    depth = deepest = 0
+    for _, text in fence.lines:
+        for bracket in _BRACKETS.findall(text):
+            depth = depth + 1 if bracket in _OPENING else max(depth - 1, 0)
+            deepest = max(deepest, depth)
+        if deepest > MAX_NESTING:
+            break
+    if deepest <= MAX_NESTING:
+        return []
+    return [
+        ImportWarning(
+            file,
+            fence.line,
+            f"the code block on line {fence.line} nests brackets more than {MAX_NESTING} "
+            "levels deep; no schema does, so it was not read. Flatten or remove it",
+        )
+    ]
 
 
 def _is_table_start(lines: list[Line], index: int) -> bool:

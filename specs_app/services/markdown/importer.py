@@ -33,6 +33,7 @@ from specs_app.models import (
     Workspace,
 )
 from specs_app.models.validators import validate_overview
+from specs_app.services.markdown.blocks import unreadable
 from specs_app.services.markdown.export import ContentTree, load_api_tree, load_schema_tree
 from specs_app.services.markdown.loose_api import parse_loose_api
 from specs_app.services.markdown.loose_schema import parse_loose_schema
@@ -53,8 +54,15 @@ from specs_app.services.markdown.syntax import (
     is_canonical,
 )
 from specs_app.services.revisions import revision_publish
+from specs_app.services.snapshot import PARENT, Snapshot, content_fields
 
 IMPORT_MESSAGE = "Imported from markdown"
+
+#: How an import into an existing spec treats what the file does not name. Replace: the file is
+#: the whole API (or schema), so an item it lacks is removed. Merge: the file adds and updates
+#: the items it names and every other item is kept.
+REPLACE, MERGE = "replace", "merge"
+MODES = (REPLACE, MERGE)
 DEFAULT_SUCCESS_STATUS = 200
 
 #: The count keys of a report, with the table each counts.
@@ -104,6 +112,16 @@ class ImportResult:
     #: What was read, for reports: "METHOD /path" of each endpoint, {model name: field count}.
     found_endpoints: list[str] = field(default_factory=list)
     found_models: dict[str, int] = field(default_factory=dict)
+    #: What was read, for the preview: (method, path, name) and (name, table).
+    preview_endpoints: list[tuple[str, str, str]] = field(default_factory=list)
+    preview_models: list[tuple[str, str]] = field(default_factory=list)
+    #: REPLACE or MERGE: the mode asked for, or the one the files' format chose.
+    mode: str = ""
+    #: Into an existing spec, on a dry run: its head, and what the import would change in it
+    #: (services.diff.ItemChange, item by item) and which overviews it would change.
+    base: Revision | None = None
+    changes: list | None = None
+    changed_overviews: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """The report as JSON-ready data. The count of error cases is `error_cases` here,
@@ -117,9 +135,18 @@ class ImportResult:
             "change_request": self.change_request.number if self.change_request else None,
             **counts,
             "variant": self.variant,
+            "mode": self.mode,
+            **({"changes": self._changes_dict()} if self.changes is not None else {}),
             "found": {"endpoints": self.found_endpoints, "models": self.found_models},
             "warnings": [w.to_dict() for w in self.warnings],
             "errors": [e.to_dict() for e in self.errors],
+        }
+
+    def _changes_dict(self) -> dict:
+        return {
+            "against": self.base.label if self.base else None,
+            "overviews": self.changed_overviews,
+            "items": [{"kind": c.kind, "what": str(c.what), "name": c.label} for c in self.changes],
         }
 
 
@@ -135,6 +162,8 @@ class _Entry:
     children: dict[type[ContentRow], list[ContentRow]]
     line: int = 0
     child_lines: dict[type[ContentRow], list[int]] = field(default_factory=dict)
+    #: The parent's attributes the file gave a value for: a merge updates only these.
+    stated: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -144,6 +173,7 @@ class _Half:
     parent_model: type[ContentRow]
     overview: str
     entries: list[_Entry]
+    file: str = ""
 
 
 @dataclass
@@ -235,12 +265,19 @@ def _children(model, parent, parsed_items) -> tuple[list[ContentRow], list[int]]
     return rows, [item.line for item in parsed_items]
 
 
-def _entry(parent: ContentRow, line: int, children: dict) -> _Entry:
-    entry = _Entry(parent, {}, line)
+def _entry(parent: ContentRow, line: int, children: dict, parsed) -> _Entry:
+    stated = {name for name in _STATED[type(parent)] if getattr(parsed, name) not in ("", None)}
+    entry = _Entry(parent, {}, line, stated=stated)
     for model, (rows, lines) in children.items():
         entry.children[model] = rows
         entry.child_lines[model] = lines
     return entry
+
+
+_STATED = {
+    Endpoint: ("name", "method", "path", "authentication", "user_ownership", "success_status"),
+    DataModel: ("name", "table", "ownership"),
+}
 
 
 def _endpoint_entry(parsed: ParsedEndpoint, position: int) -> _Entry:
@@ -267,6 +304,7 @@ def _endpoint_entry(parsed: ParsedEndpoint, position: int) -> _Entry:
             BusinessRule: _children(BusinessRule, endpoint, parsed.business_rules),
             TestCase: _children(TestCase, endpoint, parsed.test_cases),
         },
+        parsed,
     )
 
 
@@ -284,6 +322,7 @@ def _model_entry(parsed: ParsedModel, position: int) -> _Entry:
             ModelConstraint: _children(ModelConstraint, model, parsed.constraints),
             MigrationNote: _children(MigrationNote, model, parsed.migration_notes),
         },
+        parsed,
     )
 
 
@@ -293,7 +332,7 @@ def _model_entry(parsed: ParsedModel, position: int) -> _Entry:
 
 def _read_api(text: str, file: str, result: ImportResult, checker: _Checker) -> _Half | None:
     api = read_text("api", text, file, result, checker)
-    if not _recognised(api, api.endpoints, API_TITLE, file, checker):
+    if api is None or not _recognised(api, api.endpoints, API_TITLE, file, checker):
         return None
     entries = [_endpoint_entry(parsed, i) for i, parsed in enumerate(api.endpoints)]
     pairs = list(zip(entries, api.endpoints, strict=True))
@@ -306,12 +345,12 @@ def _read_api(text: str, file: str, result: ImportResult, checker: _Checker) -> 
         "method and path",
     )
     _validate_overview(api, file, checker)
-    return _Half(Endpoint, api.overview, entries)
+    return _Half(Endpoint, api.overview, entries, file)
 
 
 def _read_schema(text: str, file: str, result: ImportResult, checker: _Checker) -> _Half | None:
     schema = read_text("schema", text, file, result, checker)
-    if not _recognised(schema, schema.models, SCHEMA_TITLE, file, checker):
+    if schema is None or not _recognised(schema, schema.models, SCHEMA_TITLE, file, checker):
         return None
     entries = [_model_entry(parsed, i) for i, parsed in enumerate(schema.models)]
     for entry, parsed in zip(entries, schema.models, strict=True):
@@ -328,7 +367,7 @@ def _read_schema(text: str, file: str, result: ImportResult, checker: _Checker) 
         "table name",
     )
     _validate_overview(schema, file, checker)
-    return _Half(DataModel, schema.overview, entries)
+    return _Half(DataModel, schema.overview, entries, file)
 
 
 #: Per file: its title, the lines only a canonical file has, the canonical parser, and the
@@ -346,7 +385,21 @@ _PARSERS = {
 
 
 def read_text(key: str, text: str, file: str, result: ImportResult, checker: _Checker):
-    """The canonical parser for a canonical file, the lenient one for any other variant."""
+    """The canonical parser for a canonical file, the lenient one for any other variant; None
+    (with the error reported) for a file that is not one to read at all."""
+    problem = unreadable(text)
+    if problem:
+        checker.error(file, *problem)
+        return None
+    try:
+        return _parse(key, text, file, result, checker)
+    except RecursionError:
+        # The readers refuse deep nesting where they see it; this is the net under them.
+        checker.error(file, 1, "the file nests too deeply to be read; nothing was read")
+        return None
+
+
+def _parse(key: str, text: str, file: str, result: ImportResult, checker: _Checker):
     title, markers, canonical, loose, repair = _PARSERS[key]
     if is_canonical(text, title, markers):
         parsed, warnings = canonical(text, file=file)
@@ -412,42 +465,39 @@ def _validate_overview(parsed: ParsedApi | ParsedSchema, file: str, checker: _Ch
 # uids: rows the head already has keep their identity
 
 
-#: How a renamed endpoint or model is still recognised: by what else identifies it.
-_RENAMED_KEYS: dict[type[ContentRow], tuple[str, ...]] = {
-    Endpoint: ("method", "path"),
-    DataModel: ("table",),
-}
+#: How an endpoint or model is recognised when its name changed: by what else is unique.
+_ALTERNATE_KEYS = {Endpoint: ("method", "path"), DataModel: ("table",)}
 
 
 def _keep_uids(half: _Half, head_tree: ContentTree) -> None:
-    matches = _match_parents(half, head_tree)
-    for entry in half.entries:
-        old = matches.get(id(entry))
-        if old is None:
-            continue
+    """An item keeps its uid when the head has one of its name or, failing that, one with its
+    method and path (a model: its table) that no other item took: a renamed item is a rename,
+    not a removal and an addition, and a merge updates that item rather than adding a second
+    one on the same route (variants name endpoints their own way)."""
+    matches: dict[int, ContentRow] = {}
+    keys = (("name",), _ALTERNATE_KEYS[half.parent_model])
+    for attributes in keys:
+        taken = {old.uid for old in matches.values()}
+        head_parents = {
+            _key(parent, attributes): parent
+            for parent in head_tree.parents
+            if parent.uid not in taken
+        }
+        for index, entry in enumerate(half.entries):
+            old = head_parents.get(_key(entry.parent, attributes))
+            if index not in matches and old is not None and old.uid not in taken:
+                matches[index] = old
+                taken.add(old.uid)
+    for index, old in matches.items():
+        entry = half.entries[index]
         entry.parent.uid = old.uid
         for model, rows in entry.children.items():
             _keep_child_uids(rows, head_tree.children_of(old, model), _NATURAL_KEYS[model])
     _keep_positions([entry.parent for entry in half.entries], head_tree.parents)
 
 
-def _match_parents(half: _Half, head_tree: ContentTree) -> dict[int, ContentRow]:
-    """Each entry's row in the head: the one with its name, else (renamed) the unclaimed one
-    with its method and path (a model: its table)."""
-    by_name = {parent.name: parent for parent in head_tree.parents}
-    matches = {id(e): by_name[e.parent.name] for e in half.entries if e.parent.name in by_name}
-    claimed = {old.uid for old in matches.values()}
-    key = _RENAMED_KEYS[half.parent_model]
-    by_key = {}
-    for parent in head_tree.parents:
-        if parent.uid not in claimed:
-            by_key.setdefault(tuple(getattr(parent, name) for name in key), parent)
-    for entry in half.entries:
-        if id(entry) not in matches:
-            old = by_key.pop(tuple(getattr(entry.parent, name) for name in key), None)
-            if old is not None:
-                matches[id(entry)] = old
-    return matches
+def _key(row: ContentRow, attributes: tuple[str, ...]) -> tuple:
+    return tuple(getattr(row, name) for name in attributes)
 
 
 def _keep_child_uids(rows: list[ContentRow], old_rows: list[ContentRow], key: tuple) -> None:
@@ -514,6 +564,114 @@ def _half_from_tree(tree: ContentTree, parent_model: type[ContentRow], overview:
 def _unsave(row: ContentRow) -> None:
     row.pk = None
     row._state.adding = True
+
+
+# ---------------------------------------------------------------------------------------------
+# Merge: the head, with what the file names added or updated
+
+
+def _merged(imported: _Half, head: _Half, head_label: str, checker: _Checker) -> _Half:
+    """`head` (unsaved copies) with the imported entries merged in: an entry matched by uid is
+    updated with the attributes the file states, and gains or updates the children the file
+    names (keeping the others); an entry the head lacks is added after the head's."""
+    by_uid = {entry.parent.uid: entry for entry in head.entries}
+    position = _next_position(entry.parent for entry in head.entries)
+    for entry in imported.entries:
+        old = by_uid.get(entry.parent.uid)
+        if old is None:
+            entry.parent.position = position
+            position += 1
+            head.entries.append(entry)
+        else:
+            _update_entry(old, entry)
+    # The head's overview stays (a part of an API seldom introduces the whole); an empty one
+    # takes the file's.
+    merged = _Half(head.parent_model, head.overview or imported.overview, head.entries)
+    merged.file = imported.file
+    _check_merged(merged, head_label, checker)
+    return merged
+
+
+def _update_entry(old: _Entry, new: _Entry) -> None:
+    # The name stays: matched by name it is the same, and matched by route the head's name is
+    # the one people chose (a variant's is often the route itself).
+    for name in new.stated - {"name"}:
+        setattr(old.parent, name, getattr(new.parent, name))
+    old.line = new.line
+    for model, rows in new.children.items():
+        kept = old.children.setdefault(model, [])
+        by_uid = {row.uid: row for row in kept}
+        position = _next_position(kept)
+        copied = [name for name in content_fields(model) if name not in (PARENT, "position")]
+        for row in rows:
+            match = by_uid.get(row.uid)
+            if match is not None:
+                for name in copied:
+                    setattr(match, name, getattr(row, name))
+                continue
+            row.position = position
+            position += 1
+            setattr(row, model.parent_field, old.parent)
+            kept.append(row)
+
+
+def _next_position(rows) -> int:
+    return max((row.position for row in rows), default=-1) + 1
+
+
+_UNIQUE_KEYS = {Endpoint: (("name",), ("method", "path")), DataModel: (("name",), ("table",))}
+
+
+def _check_merged(half: _Half, head_label: str, checker: _Checker) -> None:
+    """An item of the file that would share a unique name, route or table with an item of the
+    head that the file does not name (the file's own items were checked already)."""
+    noun = half.parent_model._meta.verbose_name
+    for attributes in _UNIQUE_KEYS[half.parent_model]:
+        seen: dict[tuple, _Entry] = {}
+        for entry in half.entries:
+            other = seen.setdefault(_key(entry.parent, attributes), entry)
+            if other is entry:
+                continue
+            ours, theirs = (entry, other) if entry.line else (other, entry)
+            value = " ".join(str(v) for v in _key(entry.parent, attributes))
+            checker.error(
+                half.file,
+                ours.line,
+                f"{noun} “{ours.parent.name}”: {value} is already the {noun} "
+                f"“{theirs.parent.name}” of {head_label}, which the file does not name; "
+                "rename one of them, or import in replace mode",
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# The preview: what the import would change in the head
+
+
+def _snapshot(content: dict[str, _Half]) -> Snapshot:
+    """The content about to be written, as services.snapshot reads a revision."""
+    snapshot: Snapshot = {}
+    for half in content.values():
+        for entry in half.entries:
+            snapshot[(type(entry.parent), entry.parent.uid)] = _values(entry.parent)
+            for model, rows in entry.children.items():
+                for row in rows:
+                    snapshot[(model, row.uid)] = {PARENT: entry.parent.uid, **_values(row)}
+    return snapshot
+
+
+def _values(row: ContentRow) -> dict:
+    return {name: getattr(row, name) for name in content_fields(type(row)) if name != PARENT}
+
+
+def _preview_changes(result: ImportResult, head: Revision, content: dict[str, _Half]) -> None:
+    from specs_app.services.diff import snapshot_diff
+    from specs_app.services.snapshot import revision_snapshot
+
+    result.base = head
+    result.changes = snapshot_diff(revision_snapshot(revision=head), _snapshot(content))
+    result.changed_overviews = [
+        key for key, half in content.items() if half.overview != getattr(head, _HALVES[key][2])
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -604,14 +762,18 @@ def spec_import(
     author=None,
     dry_run: bool = False,
     review_title: str = "Import from markdown",
+    mode: str | None = None,
     base: Revision | None = None,
 ) -> ImportResult:
     """Import the canonical files into `workspace/spec_slug`. See the module docstring.
 
     A new spec is created and the import published as r1. An existing spec gets a draft whose
-    parent is the head; a file left out (None) keeps that half of the head unchanged. `base`,
-    a published revision of the spec the files were made from, takes the head's place: the
-    files are compared with it, so that the request shows what changed since then.
+    parent is the head; a file left out (None) keeps that half of the head unchanged. `mode`
+    (REPLACE or MERGE) says what becomes of the head's items a file does not name; by default
+    REPLACE for canonical files and MERGE when a file is a variant of the template. A dry run
+    into an existing spec says what the import would change in the head. `base`, a published
+    revision of the spec the files were made from, takes the head's place: the files are
+    compared with it, so that the request shows what changed since then.
     """
     result = ImportResult(spec=None, spec_label=f"{workspace.slug}/{spec_slug}", dry_run=dry_run)
     checker = _Checker()
@@ -623,12 +785,17 @@ def spec_import(
         halves = _read_halves(spec, api_text, schema_text, result, checker)
         result.counts = _count([half for half in halves.values() if half is not None])
         _note_found(result, halves)
+        result.mode = mode or (MERGE if result.variant else REPLACE)
+        head = None if spec.pk is None else (base or spec.head)
+        content = None if checker.errors else _contents(halves, head, result.mode, checker)
         result.warnings.sort(key=lambda item: (item.file, item.line))
         result.errors = sorted(checker.errors, key=lambda item: (item.file, item.line))
         result.ok = not checker.errors
+        if result.ok and dry_run and head is not None:
+            _preview_changes(result, head, content)
         if checker.errors or dry_run:
             return result
-        result.revision = _write(spec, halves, author, base)
+        result.revision = _write(spec, content, author, base)
         result.spec = Spec.objects.select_related("head").get(pk=spec.pk)
         if not result.revision.is_published and author is not None:
             result.change_request = _open_review(
@@ -639,13 +806,14 @@ def spec_import(
 
 def _note_found(result: ImportResult, halves: dict[str, _Half | None]) -> None:
     if halves.get("api"):
-        result.found_endpoints = [
-            f"{entry.parent.method} {entry.parent.path}" for entry in halves["api"].entries
-        ]
+        endpoints = [entry.parent for entry in halves["api"].entries]
+        result.found_endpoints = [f"{e.method} {e.path}" for e in endpoints]
+        result.preview_endpoints = [(e.method, e.path, e.name) for e in endpoints]
     if halves.get("schema"):
         result.found_models = {
             entry.parent.name: len(entry.children[Field]) for entry in halves["schema"].entries
         }
+        result.preview_models = [(e.parent.name, e.parent.table) for e in halves["schema"].entries]
 
 
 def _open_review(spec: Spec, draft: Revision, author, title: str, description: str):
@@ -707,12 +875,18 @@ _HALVES = {
 }
 
 
-def _write(spec: Spec, halves: dict[str, _Half], author, base: Revision | None) -> Revision:
+def _contents(
+    halves: dict[str, _Half], head: Revision | None, mode: str, checker: _Checker
+) -> dict[str, _Half]:
+    """Both halves of the revision to write, from the files read and the head."""
+    return {key: _new_content(key, halves.get(key), head, mode, checker) for key in _HALVES}
+
+
+def _write(spec: Spec, content: dict[str, _Half], author, base: Revision | None) -> Revision:
     created = spec.pk is None
     head = None if created else (base or spec.head)
     if created:
         spec.save()
-    content = {key: _new_content(key, halves.get(key), head) for key in _HALVES}
     revision = Revision.objects.create(
         spec=spec,
         parent=head,
@@ -726,8 +900,11 @@ def _write(spec: Spec, halves: dict[str, _Half], author, base: Revision | None) 
     return revision_publish(revision=revision) if created else revision
 
 
-def _new_content(key: str, imported: _Half | None, head: Revision | None) -> _Half:
-    """An imported half keeps the uids the head has; a half not imported is the head's."""
+def _new_content(
+    key: str, imported: _Half | None, head: Revision | None, mode: str, checker: _Checker
+) -> _Half:
+    """An imported half keeps the uids the head has; a half not imported is the head's. In
+    MERGE mode the imported half is merged into the head's."""
     load, parent_model, overview_attribute = _HALVES[key]
     if head is None:
         return imported or _Half(parent_model, "", [])
@@ -735,4 +912,7 @@ def _new_content(key: str, imported: _Half | None, head: Revision | None) -> _Ha
     if imported is None:
         return _half_from_tree(head_tree, parent_model, getattr(head, overview_attribute))
     _keep_uids(imported, head_tree)
+    if mode == MERGE:
+        kept = _half_from_tree(head_tree, parent_model, getattr(head, overview_attribute))
+        return _merged(imported, kept, head.label, checker)
     return imported

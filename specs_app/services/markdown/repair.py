@@ -38,6 +38,7 @@ class _Repairer:
     def __init__(self, file: str):
         self.file = file
         self.warnings: list[ImportWarning] = []
+        self.values: dict[tuple, tuple] = {}
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(ImportWarning(self.file, line, message))
@@ -60,18 +61,31 @@ class _Repairer:
         return True
 
     def value(self, model, attribute: str, value):
-        field = model._meta.get_field(attribute)
-        if not isinstance(value, str):
-            return value, _problem(field, value)
-        candidates = [_single_line(value, field.max_length)]
-        candidates += [fix(candidates[0]) for fix in _FIXES.get(attribute, ())]
-        candidates.append(_balanced(candidates[-1]))
-        for candidate in candidates:
-            if _problem(field, candidate) is None:
-                return candidate, None
-        if field.blank:
-            return "", None
-        return value, f"{field.verbose_name} {value!r} cannot be stored ({_problem(field, value)})"
+        """(the value to store, None) or (value, why it cannot be stored). Pure, and a big file
+        repeats its values (types, flags, statuses), so each is worked out once."""
+        key = (model, attribute, value)
+        if not isinstance(value, str | int | None):  # not a value to remember
+            return _repaired_value(model, attribute, value)
+        if key not in self.values:
+            self.values[key] = _repaired_value(model, attribute, value)
+        return self.values[key]
+
+
+def _repaired_value(model, attribute: str, value):
+    field = model._meta.get_field(attribute)
+    if not isinstance(value, str):
+        return value, _problem(field, value)
+    first = _single_line(value, field.max_length)
+    if _problem(field, first) is None:
+        return first, None
+    candidates = [fix(first) for fix in _FIXES.get(attribute, ())]
+    candidates.append(_balanced(candidates[-1] if candidates else first))
+    for candidate in candidates:
+        if _problem(field, candidate) is None:
+            return candidate, None
+    if field.blank:
+        return "", None
+    return value, f"{field.verbose_name} {value!r} cannot be stored ({_problem(field, value)})"
 
 
 def _is_model_field(model, attribute: str) -> bool:
