@@ -15,6 +15,11 @@ Decisions:
   export that follows a merge in the web request has a few seconds in all, a second export of
   a spec waits a few seconds for the lease and then steps aside, and an export whose worker
   stopped is marked failed once its lease (a minute) lapses, when anyone looks.
+- Import changes from git is a three-way merge: the files are read against the revision the
+  studio last exported, then the request is updated from main, so merged work stays and the
+  same field changed on both sides is a conflict.
+- Repositories: local paths only under STUDIO_GIT_LOCAL_ROOTS and never another workspace's;
+  every git call puts `--` before the values people typed.
 """
 
 import logging
