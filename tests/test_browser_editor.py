@@ -190,15 +190,7 @@ def test_editor_fits_the_screen(page: Page, live_server, spec, editor, width):
 
 
 def test_enter_in_the_last_row_adds_a_row(page: Page, live_server, spec, editor):
-    from tests.review_helpers import open_request
-
-    cr = open_request(ready_spec(spec), editor)
-    endpoint = Endpoint.objects.filter(revision=cr.working).order_by("position").first()
-    log_in(page, live_server, "edgar")
-    page.goto(
-        live_server.url
-        + reverse("specs_app:editor_item", args=["acme", spec.slug, 1, "endpoint", endpoint.uid])
-    )
+    _editor_page(page, live_server, spec, editor)
     rules = page.get_by_test_id("list-businessrule-all").get_by_test_id("row")
     before = rules.count()
     page.locator("#id_new-businessrule-all-text").fill("Typed then Enter adds it")
@@ -208,15 +200,7 @@ def test_enter_in_the_last_row_adds_a_row(page: Page, live_server, spec, editor)
 
 
 def test_saving_one_list_keeps_unsaved_typing_in_another(page: Page, live_server, spec, editor):
-    from tests.review_helpers import open_request
-
-    cr = open_request(ready_spec(spec), editor)
-    endpoint = Endpoint.objects.filter(revision=cr.working).order_by("position").first()
-    log_in(page, live_server, "edgar")
-    page.goto(
-        live_server.url
-        + reverse("specs_app:editor_item", args=["acme", spec.slug, 1, "endpoint", endpoint.uid])
-    )
+    _editor_page(page, live_server, spec, editor)
     page.locator("#id_new-testcase-all-text").fill("Typed but not saved yet")
     rules = page.get_by_test_id("list-businessrule-all").get_by_test_id("row")
     before = rules.count()

@@ -99,27 +99,14 @@ def test_a_blocked_export_steps_aside_for_other_specs_and_runs_later(
     GitTarget.objects.filter(pk=target.pk).update(lease_owner="elsewhere", lease_until=busy_until)
     blocked, free = _queue_export(spec, owner), _queue_export(other, owner)
     db = SharedDatabase(tmp_path)
-    db.push()
-
-    worker = db.worker("--batch", STUDIO_EXPORT_LEASE=LEASE)
-    try:
-        worker.wait(timeout=30)
-    finally:
-        kill_session(worker)
-    db.pull()
+    _run_worker_batch(db)
     assert _status(free) == "succeeded" and commit_count(other_remote) == 2
     assert _status(blocked) == "queued" and commit_count(remote) == 1
 
     # The other export is done: the deferred task exports the blocked spec.
     GitTarget.objects.filter(pk=target.pk).update(lease_owner="", lease_until=None)
     assert DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now()) == 1
-    db.push()
-    worker = db.worker("--batch", STUDIO_EXPORT_LEASE=LEASE)
-    try:
-        worker.wait(timeout=30)
-    finally:
-        kill_session(worker)
-    db.pull()
+    _run_worker_batch(db)
     assert _status(blocked) == "succeeded" and commit_count(remote) == 2
 
 
@@ -213,3 +200,14 @@ def test_git_gives_up_before_the_web_server_does(settings):
     web_server = Timeout.default
     assert web_server > settings.GIT_TIMEOUT
     assert web_server / 5 >= settings.GIT_MERGE_TIMEOUT
+
+
+def _run_worker_batch(db: SharedDatabase) -> None:
+    """One db_worker run over what is due, on the test database's copy."""
+    db.push()
+    worker = db.worker("--batch", STUDIO_EXPORT_LEASE=LEASE)
+    try:
+        worker.wait(timeout=30)
+    finally:
+        kill_session(worker)
+    db.pull()
