@@ -128,7 +128,7 @@ def test_row_add_under_the_wrong_kind_of_parent_is_404(client_for, editor, cr, k
         _row_add_url(cr, kind, parent_kind, parent.uid), {"discriminator": ""}
     )
     assert response.status_code == 404
-    assert f"A “{kind}” row does not belong to a {parent_kind}." in _page(response)
+    assert f"A “{kind}” row cannot be added under the {parent_kind}" in _page(response)
     assert row_model.objects.filter(revision=cr.working).count() == before
 
 

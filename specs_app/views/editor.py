@@ -288,7 +288,7 @@ def row_add(request: HttpRequest, ws, spec, number, kind, parent_kind, parent_ui
         raise Http404("No such kind of row.")
     model, form_class = ROW_FORMS[kind]
     if not isinstance(item, model._meta.get_field(model.parent_field).related_model):
-        raise Http404(f"A “{kind}” row does not belong to a {parent_kind}.")
+        raise Http404(f"A “{kind}” row cannot be added under the {parent_kind} “{item.name}”.")
     if request.method == "GET":  # a reload after a failed add without JavaScript
         return redirect(editor_url(cr, item))
     discriminator = request.POST.get("discriminator", "")
