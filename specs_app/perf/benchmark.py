@@ -21,8 +21,8 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import path, reverse
 
 from specs_app.models import DataModel, Endpoint, Membership, Role, Spec, Workspace
+from specs_app.perf.bigspec import BigSpecSize, big_spec_markdown, make_big_spec
 from specs_app.services import review
-from specs_app.services.bigspec import BigSpecSize, big_spec_markdown, make_big_spec
 from specs_app.services.diff import revision_diff
 from specs_app.services.lint import lint_revision
 from specs_app.services.markdown import revision_export, spec_import
