@@ -33,6 +33,7 @@ from specs_app.services.revisions import (
     revision_publish,
     revision_update_overviews,
 )
+from specs_app.services.selectors import draft_findings
 from specs_app.services.snapshot import revision_snapshot, snapshot_apply
 
 State = ChangeRequest.State
@@ -155,30 +156,6 @@ def change_request_restore(
 
     verb = f"{model.__name__.lower()}.restored"
     return _edit(change_request, actor, verb, restore, str(uid))
-
-
-@dataclass
-class DeletedItem:
-    kind: str  # "endpoint" or "model", as in the editor's URLs
-    uid: object
-    name: str
-    detail: str  # method and path, or table
-
-
-def change_request_deleted_items(change_request: ChangeRequest) -> list[DeletedItem]:
-    """The endpoints and models of the request's base that its draft no longer has (two
-    queries, whatever the size of the spec)."""
-    cr = change_request
-    if cr.base_id is None:
-        return []
-    items = []
-    for kind, model in (("endpoint", Endpoint), ("model", DataModel)):
-        kept = model.objects.filter(revision_id=cr.working_id).values("uid")
-        gone = model.objects.filter(revision_id=cr.base_id).exclude(uid__in=kept)
-        for row in gone.order_by("position", "id"):
-            detail = f"{row.method} {row.path}" if kind == "endpoint" else row.table
-            items.append(DeletedItem(kind, row.uid, row.name, detail))
-    return items
 
 
 def change_request_update_overviews(
@@ -474,11 +451,7 @@ def merge_status(change_request: ChangeRequest) -> MergeStatus:
 
 
 def _lint_error_count(cr: ChangeRequest) -> int:
-    from specs_app.services.lint import lint_draft, lint_settings_load
-
-    settings = lint_settings_load(spec_id=cr.spec_id)
-    findings = lint_draft(cr.working, cr.content_version, settings)
-    return sum(1 for finding in findings if finding.severity == "error")
+    return sum(1 for finding in draft_findings(cr) if finding.severity == "error")
 
 
 def change_request_preview_merge(
