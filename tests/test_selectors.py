@@ -15,31 +15,28 @@ from specs_app.services.selectors import (
     revision_lint_report,
 )
 from tests.review_helpers import approve_and_merge, edit_endpoint, open_request, ready_spec
+from tests.test_cache import markers
 
 pytestmark = pytest.mark.django_db
-
-
-def _markers(findings) -> list[str]:
-    return [f.item.label for f in findings if f.rule == "ambiguity.marker"]
 
 
 def test_the_drafts_findings_follow_its_edits_and_count_against_the_base(spec, editor):
     cr = open_request(ready_spec(spec), editor)
     first, second = Endpoint.objects.filter(revision=cr.working).order_by("position")[:2]
-    assert _markers(draft_findings(cr)) == []
+    assert markers(draft_findings(cr)) == []
 
     edit_endpoint(cr, editor, first.name, user_ownership="TODO decide")
     cr.refresh_from_db()
 
-    assert _markers(draft_findings(cr)) == [f"{first.method} {first.path}"]
-    assert _markers(item_findings(cr, first)) == [f"{first.method} {first.path}"]
-    assert _markers(item_findings(cr, second)) == []
+    assert markers(draft_findings(cr)) == [f"{first.method} {first.path}"]
+    assert markers(item_findings(cr, first)) == [f"{first.method} {first.path}"]
+    assert markers(item_findings(cr, second)) == []
     checks = change_request_checks(cr)
     assert (checks["new_findings"], checks["fixed_findings"]) == (1, 0)
-    assert _markers(checks["findings"]) == _markers(draft_findings(cr))
+    assert markers(checks["findings"]) == markers(draft_findings(cr))
     published = revision_lint_report(spec.head)
     assert published.error_count + published.warning_count == len(published.findings)
-    assert _markers(published.findings) == []
+    assert markers(published.findings) == []
 
 
 def test_the_changes_tab_holds_the_diff_and_the_deleted_items(spec, editor):
