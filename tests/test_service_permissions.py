@@ -2,10 +2,13 @@
 tomorrow, inherits it): someone who is not a member gets 404, a member whose role is too low
 gets 403 with the role needed, and in both cases nothing changes."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 
 from specs_app import access
 from specs_app.models import (
@@ -156,6 +159,17 @@ def test_git_target_save_checks_the_branch_itself(spec, owner, remote):
         "repository": f"No directory {remote / 'nope'}: create the repository first.",
         "branch": '"-x" is not a valid branch name.',
     }
+    assert not GitTarget.objects.exists()
+
+
+def test_the_git_target_page_shows_the_services_error_on_its_field(client_for, owner, spec, remote):
+    url = reverse("specs_app:git_target", args=["acme", "todo"])
+    response = client_for(owner).post(url, {"repository": str(remote), "branch": "release"})
+    assert response.status_code == 400
+    field_error = re.search(
+        r'id="id_branch_error"[^>]*>(.*?)</div>', response.content.decode(), re.S
+    )
+    assert field_error and "The branch &quot;release&quot; does not exist" in field_error.group(1)
     assert not GitTarget.objects.exists()
 
 
