@@ -26,19 +26,41 @@ def workspaces_for_user(user):
     return Workspace.objects.filter(memberships__user=user)
 
 
-def get_membership_for_user(user, workspace_slug: str, min_role: Role = Role.VIEWER) -> Membership:
-    if not user.is_authenticated:
-        raise Http404("No such workspace.")
-    membership = (
-        Membership.objects.select_related("workspace")
-        .filter(user=user, workspace__slug=workspace_slug)
-        .first()
-    )
+def _role_checked(membership: Membership | None, role: Role) -> Membership:
     if membership is None:
         raise Http404("No such workspace.")
-    if not membership.role_enum.at_least(min_role):
-        raise PermissionDenied(f"This needs the {Role(min_role).label.lower()} role or higher.")
+    if not membership.role_enum.at_least(role):
+        raise PermissionDenied(f"This needs the {Role(role).label.lower()} role or higher.")
     return membership
+
+
+def _signed_in(user) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def require_role(user, workspace: Workspace | int, role: Role) -> Membership:
+    """The one permission rule, for views and services alike: the user's membership of
+    `workspace` (an instance or its id) when its role is `role` or higher.
+
+    Http404 for someone who is not a member, PermissionDenied (with the role needed) for a
+    member whose role is too low. Every service that changes something calls it with its actor.
+    """
+    workspace_id = getattr(workspace, "pk", workspace)
+    membership = None
+    if _signed_in(user):
+        membership = Membership.objects.filter(user=user, workspace_id=workspace_id).first()
+    return _role_checked(membership, role)
+
+
+def get_membership_for_user(user, workspace_slug: str, min_role: Role = Role.VIEWER) -> Membership:
+    membership = None
+    if _signed_in(user):
+        membership = (
+            Membership.objects.select_related("workspace")
+            .filter(user=user, workspace__slug=workspace_slug)
+            .first()
+        )
+    return _role_checked(membership, min_role)
 
 
 def get_workspace_for_user(user, workspace_slug: str, min_role: Role = Role.VIEWER) -> Workspace:

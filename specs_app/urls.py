@@ -105,47 +105,47 @@ urlpatterns = [
     ),
     path(
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/submit/",
-        review.change_request_submit,
+        review.change_request_submit_view,
         name="change_request_submit",
     ),
     path(
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/review/",
-        review.change_request_review,
+        review.change_request_review_view,
         name="change_request_review",
     ),
     path(
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/comment/",
-        review.change_request_comment,
+        review.change_request_comment_view,
         name="change_request_comment",
     ),
     path(
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/comments/<int:comment_id>/resolve/",
-        review.comment_resolve,
+        review.comment_resolve_view,
         name="comment_resolve",
     ),
     path(
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/comments/<int:comment_id>/edit/",
-        review.comment_edit,
+        review.comment_edit_view,
         name="comment_edit",
     ),
     path(
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/comments/<int:comment_id>/delete/",
-        review.comment_delete,
+        review.comment_delete_view,
         name="comment_delete",
     ),
     path(
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/close/",
-        review.change_request_close,
+        review.change_request_close_view,
         name="change_request_close",
     ),
     path(
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/reopen/",
-        review.change_request_reopen,
+        review.change_request_reopen_view,
         name="change_request_reopen",
     ),
     path(
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/merge/",
-        review.change_request_merge,
+        review.change_request_merge_view,
         name="change_request_merge",
     ),
     path(

@@ -24,6 +24,13 @@ class WorkspaceFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"ws-{n}")
 
 
+def admin_of(workspace: m.Workspace):
+    """A user who is an admin of `workspace`: the actor of the services only admins may call."""
+    admin = UserFactory()
+    m.Membership.objects.create(workspace=workspace, user=admin, role=m.Role.ADMIN)
+    return admin
+
+
 class SpecFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.Spec

@@ -6,11 +6,11 @@ import pytest
 
 from specs_app.models import Endpoint
 from specs_app.services.lint import (
-    lint_config_update,
     lint_draft,
     lint_revision,
     lint_settings_load,
 )
+from specs_app.services.lint_settings import lint_settings_save
 from specs_app.services.markdown import revision_export
 from tests.review_helpers import approve_and_merge, edit_endpoint, open_request, ready_spec
 
@@ -53,15 +53,19 @@ def test_draft_findings_follow_each_edit(spec, editor):
     ]
 
 
-def test_published_findings_follow_the_lint_settings(spec, editor, reviewer):
+def test_published_findings_follow_the_lint_settings(spec, owner, editor, reviewer):
     cr = open_request(ready_spec(spec), editor)
     endpoint = Endpoint.objects.filter(revision=cr.working).first()
     edit_endpoint(cr, editor, endpoint.name, user_ownership="TODO decide")
     merged = approve_and_merge(cr, author=editor, reviewer=reviewer)
     assert markers(lint_revision(merged)) == [f"{endpoint.method} {endpoint.path}"]
 
-    lint_config_update(
-        spec=spec, owner_table="users", external_tables=[], rules={"ambiguity.marker": "off"}
+    lint_settings_save(
+        spec=spec,
+        actor=owner,
+        owner_table="users",
+        external_tables=[],
+        rules={"ambiguity.marker": "off"},
     )
 
     assert markers(lint_revision(merged)) == []

@@ -7,9 +7,9 @@ from django.core.management.base import CommandError
 
 from specs_app.models import Endpoint
 from specs_app.services.content import content_update
-from specs_app.services.lint import lint_config_update
+from specs_app.services.lint_settings import lint_settings_save
 from specs_app.services.revisions import revision_fork, revision_publish
-from tests.factories import WorkspaceFactory, published_spec
+from tests.factories import WorkspaceFactory, admin_of, published_spec
 from tests.test_lint_rules import import_demo
 
 pytestmark = pytest.mark.django_db
@@ -63,8 +63,9 @@ def test_json_output_with_errors_exits_1():
     code, output = _lint("acme/t", "--format", "json")
     assert code == 1
     assert any(f["severity"] == "error" for f in json.loads(output))
-    lint_config_update(
+    lint_settings_save(
         spec=spec,
+        actor=admin_of(spec.workspace),
         owner_table="users",
         external_tables=[],
         rules={"http.body-not-allowed": "warning", "errors.body-no-400": "off"},

@@ -6,10 +6,11 @@ from specs_app.services.lint import (
     DEFAULT_SETTINGS,
     LintSettings,
     Severity,
-    lint_config_update,
     lint_revision,
     lint_settings_load,
 )
+from specs_app.services.lint_settings import lint_settings_save
+from tests.factories import admin_of
 from tests.test_lint_rules import clean_spec, update
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _configure(spec, **changes) -> None:
     values = {"owner_table": "users", "external_tables": [], "rules": {}} | changes
-    lint_config_update(spec=spec, **values)
+    lint_settings_save(spec=spec, actor=admin_of(spec.workspace), **values)
 
 
 def _findings(s, rule_id: str):

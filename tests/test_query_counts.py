@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from specs_app.models import BusinessRule, DataModel, Endpoint
+from specs_app.perf.bigspec import BigSpecSize, make_big_spec
 from specs_app.services import review as services
-from specs_app.services.bigspec import BigSpecSize, make_big_spec
 from tests.review_helpers import approve_and_merge, edit_endpoint, open_request, ready_spec
 
 pytestmark = pytest.mark.django_db

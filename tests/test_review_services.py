@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from specs_app.models import AuditEvent, ChangeRequest, Endpoint, Review
 from specs_app.services import review as services
 from specs_app.services.errors import ServiceError
+from specs_app.services.selectors import change_request_deleted_items
 from specs_app.services.snapshot import revision_snapshot
 from tests.review_helpers import approve_and_merge, edit_endpoint, open_request, ready_spec
 
@@ -163,7 +164,7 @@ def test_restore_brings_back_an_item_with_its_children_and_uids(ready, editor, k
     model = Endpoint if kind == "endpoint" else DataModel
     cr = open_request(ready, editor)
     gone = _delete_first(cr, editor, model)
-    assert [d.uid for d in services.change_request_deleted_items(cr)] == [gone.uid]
+    assert [d.uid for d in change_request_deleted_items(cr)] == [gone.uid]
     version = cr.content_version
 
     restored = services.change_request_restore(
@@ -173,7 +174,7 @@ def test_restore_brings_back_an_item_with_its_children_and_uids(ready, editor, k
     assert restored.uid == gone.uid and restored.revision_id == cr.working_id
     # Every row, children included, is back with the same uid and values as in the base.
     assert revision_snapshot(revision=cr.working) == revision_snapshot(revision=cr.base)
-    assert services.change_request_deleted_items(cr) == []
+    assert change_request_deleted_items(cr) == []
     assert cr.content_version == version + 1
     event = AuditEvent.objects.filter(verb=f"{model.__name__.lower()}.restored").get()
     assert (event.actor, event.target, event.details) == (editor, "#1", {"item": str(gone.uid)})

@@ -21,7 +21,7 @@ from specs_app.models import (
     Spec,
     TestCase,
 )
-from specs_app.services.bigspec import BigSpecSize, big_spec_markdown
+from specs_app.perf.bigspec import BigSpecSize, big_spec_markdown
 from specs_app.services.markdown import revision_export
 
 pytestmark = pytest.mark.django_db

@@ -181,7 +181,7 @@ def test_endpoint_page_query_count_is_constant(
 def test_a_big_spec_lists_the_first_fifty_items_with_findings_and_offers_all(
     client_for, viewer, workspace
 ):
-    from specs_app.services.bigspec import BigSpecSize, make_big_spec
+    from specs_app.perf.bigspec import BigSpecSize, make_big_spec
 
     make_big_spec(workspace=workspace, slug="big", size=BigSpecSize(60, 3, 1))
     url = reverse("specs_app:spec_detail", args=["acme", "big"])

@@ -45,6 +45,11 @@ class ContentRow(models.Model):
     class Meta:
         abstract = True
         ordering = ["position", "id"]
+        # One row per uid in a revision; "%(class)s" keeps each table's constraint name
+        # (uq_endpoint_uid, uq_field_uid, ...).
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "uid"], name="uq_%(class)s_uid"),
+        ]
 
     def clean_fields(self, exclude=None) -> None:
         # Text values are stored stripped; a value that is only whitespace is empty.
@@ -85,7 +90,7 @@ class Endpoint(ContentRow):
 
     class Meta(ContentRow.Meta):
         constraints = [
-            models.UniqueConstraint(fields=["revision", "uid"], name="uq_endpoint_uid"),
+            *ContentRow.Meta.constraints,
             models.UniqueConstraint(fields=["revision", "name"], name="uq_endpoint_name"),
             models.UniqueConstraint(
                 fields=["revision", "method", "path"], name="uq_endpoint_method_path"
@@ -117,11 +122,6 @@ class Parameter(EndpointChild):
     constraints = line(500, validators=[validate_parenthesised_text])
     description = line(1000)
 
-    class Meta(EndpointChild.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["revision", "uid"], name="uq_parameter_uid"),
-        ]
-
     def __str__(self) -> str:
         return f"{self.location} {self.name}"
 
@@ -139,11 +139,6 @@ class BodyField(EndpointChild):
     constraints = line(500, validators=[validate_parenthesised_text])
     description = line(1000)
 
-    class Meta(EndpointChild.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["revision", "uid"], name="uq_bodyfield_uid"),
-        ]
-
     def __str__(self) -> str:
         return f"{self.part} {self.name}"
 
@@ -153,11 +148,6 @@ class ErrorCase(EndpointChild):
     status_code = models.PositiveSmallIntegerField(validators=[validate_status_code])
     description = line(1000)
 
-    class Meta(EndpointChild.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["revision", "uid"], name="uq_errorcase_uid"),
-        ]
-
     def __str__(self) -> str:
         return f"{self.status_code}: {self.description}"
 
@@ -165,11 +155,6 @@ class ErrorCase(EndpointChild):
 class BusinessRule(EndpointChild):
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="business_rules")
     text = line(1000, blank=False, validators=[validate_list_item])
-
-    class Meta(EndpointChild.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["revision", "uid"], name="uq_businessrule_uid"),
-        ]
 
     def __str__(self) -> str:
         return self.text
@@ -182,11 +167,6 @@ class TestCase(EndpointChild):
     text = line(1000, blank=False, validators=[validate_list_item])
     verified = models.BooleanField(default=False)
 
-    class Meta(EndpointChild.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["revision", "uid"], name="uq_testcase_uid"),
-        ]
-
     def __str__(self) -> str:
         return self.text
 
@@ -198,7 +178,7 @@ class DataModel(ContentRow):
 
     class Meta(ContentRow.Meta):
         constraints = [
-            models.UniqueConstraint(fields=["revision", "uid"], name="uq_datamodel_uid"),
+            *ContentRow.Meta.constraints,
             models.UniqueConstraint(fields=["revision", "name"], name="uq_datamodel_name"),
             models.UniqueConstraint(fields=["revision", "table"], name="uq_datamodel_table"),
         ]
@@ -231,7 +211,7 @@ class Field(ModelChild):
 
     class Meta(ModelChild.Meta):
         constraints = [
-            models.UniqueConstraint(fields=["revision", "uid"], name="uq_field_uid"),
+            *ContentRow.Meta.constraints,
             models.UniqueConstraint(fields=["model", "name"], name="uq_field_name"),
         ]
 
@@ -271,11 +251,6 @@ class Relationship(ModelChild):
     through_table = line(
         200, validators=[validate_table_name], help_text="Many to many: the join table"
     )
-
-    class Meta(ModelChild.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["revision", "uid"], name="uq_relationship_uid"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.target}"
@@ -327,11 +302,6 @@ class Index(ModelChild):
     unique = models.BooleanField(default=False)
     purpose = line(1000)
 
-    class Meta(ModelChild.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["revision", "uid"], name="uq_index_uid"),
-        ]
-
     def __str__(self) -> str:
         return f"{self.name} on ({self.columns})"
 
@@ -340,11 +310,6 @@ class ModelConstraint(ModelChild):
     model = models.ForeignKey(DataModel, on_delete=models.CASCADE, related_name="constraints")
     text = line(1000, blank=False, validators=[validate_list_item])
 
-    class Meta(ModelChild.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["revision", "uid"], name="uq_modelconstraint_uid"),
-        ]
-
     def __str__(self) -> str:
         return self.text
 
@@ -352,11 +317,6 @@ class ModelConstraint(ModelChild):
 class MigrationNote(ModelChild):
     model = models.ForeignKey(DataModel, on_delete=models.CASCADE, related_name="migration_notes")
     text = line(1000, blank=False, validators=[validate_list_item])
-
-    class Meta(ModelChild.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["revision", "uid"], name="uq_migrationnote_uid"),
-        ]
 
     def __str__(self) -> str:
         return self.text

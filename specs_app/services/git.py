@@ -44,10 +44,11 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from specs_app.models import ChangeRequest, Export, GitTarget, Spec
+from specs_app.access import require_role
+from specs_app.models import ChangeRequest, Export, GitTarget, Role, Spec
 from specs_app.models.validators import validate_repo_path
 from specs_app.services.audit import audit_record
-from specs_app.services.errors import ServiceError
+from specs_app.services.errors import FieldErrors, ServiceError
 from specs_app.services.markdown import revision_export, spec_import
 from specs_app.services.markdown.importer import REPLACE
 
@@ -272,6 +273,33 @@ def branch_check(*, repository: str, branch: str) -> None:
             f'The branch "{branch}" does not exist in {repository}: '
             "create it there (one commit is enough) or choose another branch."
         )
+
+
+def git_target_check(*, spec_id: int, repository: str, branch: str) -> None:
+    """Raise FieldErrors (by field: repository, branch) unless the server may use the
+    repository, git can read it and it has the branch: a typo is refused when the target is
+    saved, not found as a failed export after the next merge."""
+    errors = {}
+    try:
+        repository_allowed(spec_id=spec_id, repository=repository)
+        local = local_directory(repository)
+        if local is not None and not local.is_dir():  # the studio never creates repositories
+            raise GitError(f"No directory {local}: create the repository first.")
+    except GitError as exc:
+        errors["repository"] = str(exc)
+    try:
+        branch_name_check(branch=branch)
+    except GitError:
+        errors["branch"] = f'"{branch}" is not a valid branch name.'
+    if not errors:
+        try:
+            branch_check(repository=repository, branch=branch)
+        except BranchMissing as exc:
+            errors["branch"] = str(exc)
+        except GitError as exc:
+            errors["repository"] = str(exc)
+    if errors:
+        raise FieldErrors(errors)
 
 
 # The studio's clone.
@@ -684,6 +712,18 @@ def export_start(*, export: Export, inline: bool = False) -> Export:
 def export_now(
     *, spec: Spec, actor, change_request: ChangeRequest | None = None, inline: bool = False
 ) -> Export:
+    """Export the head now, at an editor's request."""
+    require_role(actor, spec.workspace_id, Role.EDITOR)
+    return _export_manual(spec, actor, change_request, inline)
+
+
+def export_by_operator(*, spec: Spec) -> Export:
+    """Export the head now, in this process, for the server's operator (`manage.py export_git`):
+    no member asks, so there is no role to check."""
+    return _export_manual(spec, None, None, inline=True)
+
+
+def _export_manual(spec: Spec, actor, change_request: ChangeRequest | None, inline: bool):
     export = export_queue(
         spec=spec, trigger=Export.Trigger.MANUAL, requested_by=actor, change_request=change_request
     )
@@ -692,15 +732,14 @@ def export_now(
 
 def export_retry(*, export: Export, actor) -> Export:
     """Export the head again after a failed export (the head includes the failed revision)."""
+    require_role(actor, export.spec.workspace_id, Role.EDITOR)
     exports_sweep(spec_id=export.spec_id)
     export.refresh_from_db(fields=["status"])
     if export.status != Status.FAILED:
         raise ServiceError("Only a failed export can be retried.")
     head_id = Spec.objects.values_list("head_id", flat=True).get(pk=export.spec_id)
     same = export.revision_id == head_id
-    return export_now(
-        spec=export.spec, actor=actor, change_request=export.change_request if same else None
-    )
+    return _export_manual(export.spec, actor, export.change_request if same else None, False)
 
 
 def export_on_merge(*, change_request_id: int) -> Export | None:
@@ -724,8 +763,9 @@ def spec_import_from_git(*, spec: Spec, actor) -> ChangeRequest:
     request: work merged since the export stays, and the same field changed on both sides is a
     conflict that its author settles with "Update from main". Without a known export (never
     exported, or the target changed since), the files are compared with the head, as a plain
-    import, and the description says so.
+    import, and the description says so. Editors and above.
     """
+    require_role(actor, spec.workspace_id, Role.EDITOR)
     target = GitTarget.objects.filter(spec_id=spec.pk).first()
     if target is None:
         raise ServiceError("This spec has no git target.")
@@ -841,9 +881,10 @@ def export_of_merge(*, change_request: ChangeRequest) -> Export | None:
 def git_target_save(
     *, spec: Spec, actor, repository: str, branch: str, commit_on_merge: bool
 ) -> GitTarget:
-    """Create or change the target. A new repository or branch forgets what was exported."""
-    repository_allowed(spec_id=spec.pk, repository=repository)
-    branch_name_check(branch=branch)
+    """Create or change the target (admins only). A new repository or branch forgets what was
+    exported. The target must be one git can use: see git_target_check."""
+    require_role(actor, spec.workspace_id, Role.ADMIN)
+    git_target_check(spec_id=spec.pk, repository=repository, branch=branch)
     with transaction.atomic():
         target = GitTarget.objects.select_for_update().filter(spec_id=spec.pk).first()
         target = target or GitTarget(spec=spec)

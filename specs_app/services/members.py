@@ -1,9 +1,11 @@
-"""Workspace membership: add, change role, remove. A workspace always keeps an admin."""
+"""Workspace membership: add, change role, remove. Only admins do it; a workspace always keeps
+an admin."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 
+from specs_app.access import require_role
 from specs_app.models import Membership, Role, Workspace
 from specs_app.services.audit import audit_record
 from specs_app.services.errors import ServiceError
@@ -31,7 +33,8 @@ def _audit(membership: Membership, actor, verb: str, **details) -> None:
     )
 
 
-def membership_add(*, workspace: Workspace, identifier: str, role: Role, actor=None) -> Membership:
+def membership_add(*, workspace: Workspace, identifier: str, role: Role, actor) -> Membership:
+    require_role(actor, workspace, Role.ADMIN)
     user = _find_user(identifier.strip())
     with transaction.atomic():
         Workspace.objects.select_for_update().get(pk=workspace.pk)
@@ -50,7 +53,8 @@ def _admins_left_without(membership: Membership) -> int:
     )
 
 
-def membership_change_role(*, membership: Membership, role: Role, actor=None) -> Membership:
+def membership_change_role(*, membership: Membership, role: Role, actor) -> Membership:
+    require_role(actor, membership.workspace_id, Role.ADMIN)
     with transaction.atomic():
         Workspace.objects.select_for_update().get(pk=membership.workspace_id)
         current = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -62,7 +66,8 @@ def membership_change_role(*, membership: Membership, role: Role, actor=None) ->
     return current
 
 
-def membership_remove(*, membership: Membership, actor=None) -> None:
+def membership_remove(*, membership: Membership, actor) -> None:
+    require_role(actor, membership.workspace_id, Role.ADMIN)
     with transaction.atomic():
         Workspace.objects.select_for_update().get(pk=membership.workspace_id)
         current = Membership.objects.select_for_update().get(pk=membership.pk)

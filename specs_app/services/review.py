@@ -11,13 +11,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from specs_app.access import require_role
 from specs_app.models import (
     ChangeRequest,
     Comment,
     ContentRow,
     DataModel,
     Endpoint,
-    Membership,
     Review,
     Revision,
     Role,
@@ -33,17 +33,11 @@ from specs_app.services.revisions import (
     revision_publish,
     revision_update_overviews,
 )
+from specs_app.services.selectors import draft_findings
 from specs_app.services.snapshot import revision_snapshot, snapshot_apply
 
 State = ChangeRequest.State
 Verdict = Review.Verdict
-
-
-def _require_role(user, spec: Spec, role: Role) -> Role:
-    membership = Membership.objects.filter(user=user, workspace_id=spec.workspace_id).first()
-    if membership is None or not membership.role_enum.at_least(role):
-        raise PermissionDenied(f"This needs the {role.label.lower()} role or higher.")
-    return membership.role_enum
 
 
 def _lock(change_request: ChangeRequest, *states: str) -> ChangeRequest:
@@ -68,7 +62,7 @@ def change_request_open(
     """Open a request on a fork of the head, or around `working`, a draft made on a published
     revision of the spec: its base (the head, or an older one that "Update from main" brings
     up to date, such as the revision last exported to git)."""
-    _require_role(author, spec, Role.EDITOR)
+    require_role(author, spec.workspace_id, Role.EDITOR)
     with transaction.atomic():
         spec = Spec.objects.select_for_update().get(pk=spec.pk)
         last = spec.change_requests.aggregate(n=Max("number"))["n"] or 0
@@ -102,7 +96,7 @@ def _made_on_published(working: Revision, spec: Spec) -> bool:
 
 
 def _edit(cr: ChangeRequest, actor, verb: str, action, target: str):
-    _require_role(actor, cr.spec, Role.EDITOR)
+    require_role(actor, cr.spec.workspace_id, Role.EDITOR)
     with transaction.atomic():
         locked = _lock(cr, State.DRAFT, State.IN_REVIEW)
         result = action(locked)
@@ -162,30 +156,6 @@ def change_request_restore(
 
     verb = f"{model.__name__.lower()}.restored"
     return _edit(change_request, actor, verb, restore, str(uid))
-
-
-@dataclass
-class DeletedItem:
-    kind: str  # "endpoint" or "model", as in the editor's URLs
-    uid: object
-    name: str
-    detail: str  # method and path, or table
-
-
-def change_request_deleted_items(change_request: ChangeRequest) -> list[DeletedItem]:
-    """The endpoints and models of the request's base that its draft no longer has (two
-    queries, whatever the size of the spec)."""
-    cr = change_request
-    if cr.base_id is None:
-        return []
-    items = []
-    for kind, model in (("endpoint", Endpoint), ("model", DataModel)):
-        kept = model.objects.filter(revision_id=cr.working_id).values("uid")
-        gone = model.objects.filter(revision_id=cr.base_id).exclude(uid__in=kept)
-        for row in gone.order_by("position", "id"):
-            detail = f"{row.method} {row.path}" if kind == "endpoint" else row.table
-            items.append(DeletedItem(kind, row.uid, row.name, detail))
-    return items
 
 
 def change_request_update_overviews(
@@ -275,7 +245,7 @@ def _name(values: dict) -> str:
 
 
 def change_request_submit(*, change_request: ChangeRequest, actor) -> ChangeRequest:
-    _require_role(actor, change_request.spec, Role.EDITOR)
+    require_role(actor, change_request.spec.workspace_id, Role.EDITOR)
     with transaction.atomic():
         cr = _lock(change_request, State.DRAFT)
         cr.state = State.IN_REVIEW
@@ -287,7 +257,7 @@ def change_request_submit(*, change_request: ChangeRequest, actor) -> ChangeRequ
 def change_request_review(
     *, change_request: ChangeRequest, reviewer, verdict: str, body: str = ""
 ) -> Review:
-    _require_role(reviewer, change_request.spec, Role.REVIEWER)
+    require_role(reviewer, change_request.spec.workspace_id, Role.REVIEWER)
     with transaction.atomic():
         cr = _lock(change_request, State.IN_REVIEW)
         if verdict == Verdict.APPROVE and cr.author_id == reviewer.pk:
@@ -308,7 +278,7 @@ def change_request_review(
 def change_request_comment(
     *, change_request: ChangeRequest, author, body: str, anchor_kind: str = "", anchor_uid=None
 ) -> Comment:
-    _require_role(author, change_request.spec, Role.EDITOR)
+    require_role(author, change_request.spec.workspace_id, Role.EDITOR)
     if not body.strip():
         raise ServiceError("A comment cannot be empty.")
     with transaction.atomic():
@@ -328,7 +298,7 @@ def change_request_comment(
 
 def comment_resolve(*, comment: Comment, actor, resolved: bool = True) -> Comment:
     cr = comment.change_request
-    role = _require_role(actor, cr.spec, Role.EDITOR)
+    role = require_role(actor, cr.spec.workspace_id, Role.EDITOR).role_enum
     if actor.pk not in (comment.author_id, cr.author_id) and not role.at_least(Role.REVIEWER):
         raise PermissionDenied("Only the comment's author, the request's author or a reviewer.")
     with transaction.atomic():
@@ -343,7 +313,7 @@ def comment_resolve(*, comment: Comment, actor, resolved: bool = True) -> Commen
 
 
 def _own_comment(comment: Comment, actor, action: str) -> None:
-    _require_role(actor, comment.change_request.spec, Role.EDITOR)
+    require_role(actor, comment.change_request.spec.workspace_id, Role.EDITOR)
     if comment.author_id != actor.pk:
         raise PermissionDenied(f"Only the author of a comment can {action} it.")
 
@@ -380,7 +350,7 @@ def comment_delete(*, comment: Comment, actor) -> None:
 
 
 def change_request_close(*, change_request: ChangeRequest, actor) -> ChangeRequest:
-    _require_role(actor, change_request.spec, Role.EDITOR)
+    require_role(actor, change_request.spec.workspace_id, Role.EDITOR)
     with transaction.atomic():
         cr = _lock(change_request, State.DRAFT, State.IN_REVIEW)
         cr.state = State.CLOSED
@@ -391,7 +361,7 @@ def change_request_close(*, change_request: ChangeRequest, actor) -> ChangeReque
 
 
 def change_request_reopen(*, change_request: ChangeRequest, actor) -> ChangeRequest:
-    _require_role(actor, change_request.spec, Role.EDITOR)
+    require_role(actor, change_request.spec.workspace_id, Role.EDITOR)
     with transaction.atomic():
         cr = _lock(change_request, State.CLOSED)
         cr.state = State.DRAFT
@@ -481,11 +451,7 @@ def merge_status(change_request: ChangeRequest) -> MergeStatus:
 
 
 def _lint_error_count(cr: ChangeRequest) -> int:
-    from specs_app.services.lint import lint_draft, lint_settings_load
-
-    settings = lint_settings_load(spec_id=cr.spec_id)
-    findings = lint_draft(cr.working, cr.content_version, settings)
-    return sum(1 for finding in findings if finding.severity == "error")
+    return sum(1 for finding in draft_findings(cr) if finding.severity == "error")
 
 
 def change_request_preview_merge(
@@ -520,7 +486,7 @@ def change_request_update_from_head(
     *, change_request: ChangeRequest, actor, resolutions: dict[str, str] | None = None
 ) -> MergeResult:
     """Rebase the draft on the current head. With conflicts left unsettled, nothing changes."""
-    _require_role(actor, change_request.spec, Role.EDITOR)
+    require_role(actor, change_request.spec.workspace_id, Role.EDITOR)
     with transaction.atomic():
         cr = _lock(change_request, State.DRAFT, State.IN_REVIEW)
         spec = Spec.objects.select_for_update().get(pk=cr.spec_id)
@@ -547,7 +513,7 @@ def change_request_update_from_head(
 
 
 def change_request_merge(*, change_request: ChangeRequest, actor) -> Revision:
-    _require_role(actor, change_request.spec, Role.EDITOR)
+    require_role(actor, change_request.spec.workspace_id, Role.EDITOR)
     with transaction.atomic():
         spec = Spec.objects.select_for_update().get(pk=change_request.spec_id)
         cr = _lock(change_request, State.IN_REVIEW)

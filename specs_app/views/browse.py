@@ -20,8 +20,8 @@ from specs_app.models import (
     Parameter,
     Role,
 )
-from specs_app.services.lint import lint_report, lint_revision, lint_settings_load
 from specs_app.services.review import change_requests_awaiting_review
+from specs_app.services.selectors import revision_lint_report
 from specs_app.views.context import require_revision, revision_page_context
 
 
@@ -64,8 +64,7 @@ def spec_detail(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
         return render(request, "specs_app/browse/spec_detail.html", context)
     context["endpoints"] = list(Endpoint.objects.filter(revision=revision))
     context["models"] = list(DataModel.objects.filter(revision=revision))
-    settings = lint_settings_load(spec_id=context["spec"].pk)
-    context["lint"] = lint_report(lint_revision(revision, settings))  # computed once per revision
+    context["lint"] = revision_lint_report(revision)
     context.update(_lint_shown(request, context["lint"]))
     context.update(_item_url_prefixes(context))
     return render(request, "specs_app/browse/spec_detail.html", context)

@@ -20,11 +20,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from specs_app.access import get_change_request_for_user
 from specs_app.forms.editor import ITEM_FORMS, ROW_FORMS, STATUS_CHOICES, OverviewForm
 from specs_app.models import DataModel, Endpoint, Role
-from specs_app.services import review as services
 from specs_app.services.errors import ServiceError, StaleVersion
-from specs_app.services.lint import lint_draft, lint_settings_load
 from specs_app.services.markdown import render_endpoint_markdown, render_model_markdown
 from specs_app.services.render import markdown_to_safe_html
+from specs_app.services.review import (
+    change_request_add,
+    change_request_delete,
+    change_request_duplicate,
+    change_request_move,
+    change_request_restore,
+    change_request_update,
+    change_request_update_overviews,
+)
+from specs_app.services.selectors import change_request_deleted_items, item_findings
 from specs_app.views.confirm import Confirmation, confirmation_page, confirmed
 
 TEMPLATE = "specs_app/editor/item.html"
@@ -133,9 +141,7 @@ def _sections(item, bound: dict) -> list[Section]:
 def _preview(cr, item) -> dict:
     is_endpoint = isinstance(item, Endpoint)
     text = render_endpoint_markdown(item) if is_endpoint else render_model_markdown(item)
-    settings = lint_settings_load(spec_id=cr.spec_id)
-    all_findings = lint_draft(cr.working, cr.content_version, settings)
-    findings = [f for f in all_findings if str(f.item.page_uid) == str(item.uid)]
+    findings = item_findings(cr, item)
     return {"preview_text": text, "preview_html": markdown_to_safe_html(text), "findings": findings}
 
 
@@ -185,7 +191,7 @@ def _home_context(cr, *, add_forms=None, overview_form=None) -> dict:
         "spec": cr.spec,
         "cr": cr,
         "endpoints": Endpoint.objects.filter(revision=cr.working).order_by("position", "id"),
-        "deleted_items": services.change_request_deleted_items(cr),
+        "deleted_items": change_request_deleted_items(cr),
         "models": DataModel.objects.filter(revision=cr.working).order_by("position", "id"),
         "endpoint_form": add_forms.get("endpoint")
         or ITEM_FORMS["endpoint"][1](prefix="new-endpoint"),
@@ -265,7 +271,7 @@ def item_save(request: HttpRequest, ws, spec, number, kind, uid) -> HttpResponse
 
     def save(data):
         nonlocal item
-        item = services.change_request_update(
+        item = change_request_update(
             change_request=cr,
             actor=request.user,
             row=item,
@@ -297,7 +303,7 @@ def row_add(request: HttpRequest, ws, spec, number, kind, parent_kind, parent_ui
     saved = _save(
         request,
         form,
-        lambda data: services.change_request_add(
+        lambda data: change_request_add(
             change_request=cr, actor=request.user, model=model, parent=item, **_values(data)
         ),
     )
@@ -317,7 +323,7 @@ def row_save(request: HttpRequest, ws, spec, number, kind, uid) -> HttpResponse:
     saved = _save(
         request,
         form,
-        lambda data: services.change_request_update(
+        lambda data: change_request_update(
             change_request=cr,
             actor=request.user,
             row=row,
@@ -346,7 +352,7 @@ def row_delete(request: HttpRequest, ws, spec, number, kind, uid) -> HttpRespons
             "until the change request is merged.",
             editor_url(cr, item),
         )
-    services.change_request_delete(change_request=cr, actor=request.user, row=row)
+    change_request_delete(change_request=cr, actor=request.user, row=row)
     return _respond_item(request, cr, item)
 
 
@@ -361,9 +367,7 @@ def row_move(request: HttpRequest, ws, spec, number, kind, uid) -> HttpResponse:
     cr = _editor(request, ws, spec, number)
     row = _row(cr, kind, uid)
     direction = -1 if request.POST.get("direction") == "up" else 1
-    services.change_request_move(
-        change_request=cr, actor=request.user, row=row, direction=direction
-    )
+    change_request_move(change_request=cr, actor=request.user, row=row, direction=direction)
     return _respond_item(request, cr, getattr(row, row.parent_field))
 
 
@@ -387,7 +391,7 @@ def item_add(request: HttpRequest, ws, spec, number, kind) -> HttpResponse:
     created = {}
 
     def save(data):
-        created["item"] = services.change_request_add(
+        created["item"] = change_request_add(
             change_request=cr, actor=request.user, model=model, **_values(data)
         )
 
@@ -416,7 +420,7 @@ def item_delete(request: HttpRequest, ws, spec, number, kind, uid) -> HttpRespon
             f"This removes it and everything in it from the draft of #{cr.number}. {undo}",
             _home_url(cr),
         )
-    services.change_request_delete(change_request=cr, actor=request.user, row=item)
+    change_request_delete(change_request=cr, actor=request.user, row=item)
     restore = " You can restore it below until the change request is merged." if in_base else ""
     messages.success(request, f"Deleted “{item.name}”.{restore}")
     return redirect(_home_url(cr))
@@ -429,7 +433,7 @@ def item_restore(request: HttpRequest, ws, spec, number, kind, uid) -> HttpRespo
     if kind not in _ITEM_MODELS:
         raise Http404("No such kind of item.")
     try:
-        item = services.change_request_restore(
+        item = change_request_restore(
             change_request=cr, actor=request.user, model=_ITEM_MODELS[kind], uid=uid
         )
     except ServiceError as exc:
@@ -449,13 +453,11 @@ def item_action(request: HttpRequest, ws, spec, number, kind, uid, action) -> Ht
     item = _item(cr, kind, uid)
     try:
         if action == "duplicate":
-            copy = services.change_request_duplicate(
-                change_request=cr, actor=request.user, row=item
-            )
+            copy = change_request_duplicate(change_request=cr, actor=request.user, row=item)
             messages.success(request, f"Duplicated as “{copy.name}”.")
         elif action in ("up", "down"):
             direction = -1 if action == "up" else 1
-            services.change_request_move(
+            change_request_move(
                 change_request=cr, actor=request.user, row=item, direction=direction
             )
         else:
@@ -473,9 +475,7 @@ def overview_save(request: HttpRequest, ws, spec, number) -> HttpResponse:
     saved = _save(
         request,
         form,
-        lambda data: services.change_request_update_overviews(
-            change_request=cr, actor=request.user, **data
-        ),
+        lambda data: change_request_update_overviews(change_request=cr, actor=request.user, **data),
     )
     if saved:
         messages.success(request, "Overviews saved.")

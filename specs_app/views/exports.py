@@ -8,7 +8,7 @@ from specs_app.access import get_spec_for_user
 from specs_app.forms.exports import GitTargetForm
 from specs_app.models import Export, GitTarget, Role
 from specs_app.services import git as git_services
-from specs_app.services.errors import ServiceError
+from specs_app.services.errors import FieldErrors, ServiceError
 
 _SHOWN = 50
 #: What became of an export, as the end of a sentence ("Merged as r4; exported and ...").
@@ -98,11 +98,14 @@ def export_import(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
 def git_target_settings(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
     spec_obj, membership = get_spec_for_user(request.user, ws, spec, Role.ADMIN)
     instance = GitTarget.objects.filter(spec=spec_obj).first()
-    form = GitTargetForm(request.POST or None, instance=instance, spec=spec_obj)
+    form = GitTargetForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
             git_services.git_target_save(spec=spec_obj, actor=request.user, **form.cleaned_data)
-        except ServiceError as exc:  # another workspace took the repository meanwhile
+        except FieldErrors as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field, message)
+        except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Git target saved.")

@@ -5,8 +5,7 @@ from django.views.decorators.http import require_GET
 
 from specs_app.access import get_membership_for_user, get_revision_for_user, get_spec_for_user
 from specs_app.models import AuditEvent, ChangeRequest, Revision
-from specs_app.services.cache import remembered
-from specs_app.services.diff import group_by_item, label_groups, markdown_diff, revision_diff
+from specs_app.services.selectors import revision_comparison
 
 
 @login_required
@@ -40,7 +39,7 @@ def spec_compare(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
         "spec": spec_obj,
         "old": old,
         "new": new,
-        **_comparison(old, new),
+        **revision_comparison(old, new),
         "split": request.GET.get("diff") == "split",
         "compare_query": f"from={old.number}&to={new.number}",
         "revisions": Revision.objects.filter(spec=spec_obj, number__isnull=False).order_by(
@@ -48,21 +47,6 @@ def spec_compare(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
         ),
     }
     return render(request, "specs_app/history/compare.html", context)
-
-
-def _comparison(old: Revision, new: Revision) -> dict:
-    """The diff of two published revisions, which never changes: computed once."""
-
-    def compare() -> dict:
-        return {"groups": _labelled_groups(old, new), "files": markdown_diff(old=old, new=new)}
-
-    return remembered(("compare", old.pk, new.pk), compare)
-
-
-def _labelled_groups(old: Revision, new: Revision) -> list[dict]:
-    groups = group_by_item(revision_diff(old=old, new=new))
-    label_groups(groups, revision=new)
-    return groups
 
 
 @login_required

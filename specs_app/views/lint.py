@@ -8,8 +8,9 @@ from specs_app.access import get_spec_for_user
 from specs_app.forms.lint import LintConfigForm
 from specs_app.models import Role, Spec
 from specs_app.services.errors import ServiceError
-from specs_app.services.lint import RULES, lint_config_update, lint_settings_load
+from specs_app.services.lint import RULES, lint_settings_load
 from specs_app.services.lint.registry import CATEGORIES
+from specs_app.services.lint_settings import lint_settings_save
 
 
 @login_required
@@ -53,12 +54,12 @@ def lint_settings(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
     form = LintConfigForm(request.POST, settings=settings)
     if form.is_valid():
         try:
-            lint_config_update(
+            lint_settings_save(
                 spec=spec_obj,
+                actor=request.user,
                 owner_table=form.cleaned_data["owner_table"],
                 external_tables=form.cleaned_data["external_tables"],
                 rules=form.rule_settings(),
-                actor=request.user,
             )
         except ServiceError as exc:
             form.add_error(None, str(exc))

@@ -4,7 +4,8 @@
 Builds a big spec in a fresh database (a test database beside the configured one; --reuse keeps
 it between runs and reuses the spec) and prints, for each operation and page, the median time
 of the runs, its number of queries and, for pages, the ratio to a trivial view. See
-specs_app/benchmark.py. Exit status 0 even when a budget is exceeded: the figures are the output.
+specs_app/perf/benchmark.py. Exit status 0 even when a budget is exceeded: the figures are the
+output.
 """
 
 import json
@@ -15,8 +16,8 @@ from django.core.management.base import BaseCommand
 from django.db import connections
 from django.test.utils import setup_databases, teardown_databases
 
-from specs_app.benchmark import Report, run_bench
-from specs_app.services.bigspec import BigSpecSize
+from specs_app.perf.benchmark import Report, run_bench
+from specs_app.perf.bigspec import BigSpecSize
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from specs_app.management.commands._spec_ref import get_spec
 from specs_app.models import Export
 from specs_app.services.errors import ServiceError
-from specs_app.services.git import export_now
+from specs_app.services.git import export_by_operator
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         spec = get_spec(options["spec"])
         try:
-            export = export_now(spec=spec, actor=None, inline=True)
+            export = export_by_operator(spec=spec)
         except ServiceError as exc:
             raise CommandError(str(exc)) from exc
         label = f"{spec.workspace.slug}/{spec.slug} {export.revision.label}"

@@ -1,7 +1,7 @@
 """python manage.py make_big_spec WORKSPACE/SPEC [--endpoints 1000] [--models 300] [--seed 1]
 
 Creates a large, realistic spec (published as r1) for measuring the studio; see
-specs_app/services/bigspec.py. The workspace is created if it does not exist.
+specs_app/perf/bigspec.py. The workspace is created if it does not exist.
 """
 
 import time
@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from specs_app.management.commands._spec_ref import split_spec_ref
 from specs_app.models import Workspace
-from specs_app.services.bigspec import BigSpecSize, make_big_spec
+from specs_app.perf.bigspec import BigSpecSize, make_big_spec
 from specs_app.services.errors import ServiceError
 from specs_app.services.revisions import revision_row_count
 

@@ -8,7 +8,6 @@ from specs_app.models.lint import Severity
 from specs_app.services.lint.config import (
     DEFAULT_SETTINGS,
     LintSettings,
-    lint_config_update,
     lint_settings_load,
 )
 from specs_app.services.lint.content import LintContent, load_lint_content
@@ -32,7 +31,6 @@ __all__ = [
     "LintSettings",
     "Rule",
     "Severity",
-    "lint_config_update",
     "lint_content",
     "lint_draft",
     "lint_report",

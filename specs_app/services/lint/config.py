@@ -1,15 +1,6 @@
-"""A spec's lint configuration: read it (one query) and change it (admins, in a transaction)."""
+"""A spec's lint configuration, read in one query (services/lint_settings.py changes it)."""
 
-from collections.abc import Mapping
-
-from django.core.exceptions import ValidationError
-from django.db import transaction
-
-from specs_app.models import Spec
 from specs_app.models.lint import LintConfig
-from specs_app.services.audit import audit_record
-from specs_app.services.errors import ServiceError
-from specs_app.services.lint.registry import RULES
 from specs_app.services.lint.settings import DEFAULT_SETTINGS, LintSettings
 
 
@@ -25,41 +16,3 @@ def lint_settings_from(config: LintConfig | None) -> LintSettings:
 
 def lint_settings_load(*, spec_id: int) -> LintSettings:
     return lint_settings_from(LintConfig.objects.filter(spec_id=spec_id).first())
-
-
-def lint_config_update(
-    *,
-    spec: Spec,
-    owner_table: str,
-    external_tables: list[str],
-    rules: Mapping[str, str],
-    actor=None,
-) -> LintConfig:
-    """Replace the spec's lint configuration. `rules` holds only the rules that differ from
-    their default (a setting equal to the default is not stored)."""
-    stored = {
-        rule_id: setting
-        for rule_id, setting in rules.items()
-        if rule_id not in RULES or setting != RULES[rule_id].severity
-    }
-    with transaction.atomic():
-        Spec.objects.select_for_update().filter(pk=spec.pk).first()
-        config = LintConfig.objects.filter(spec=spec).first() or LintConfig(spec=spec)
-        config.owner_table = owner_table.strip()
-        config.external_tables = sorted({name.strip() for name in external_tables if name.strip()})
-        config.rules = dict(sorted(stored.items()))
-        try:
-            config.full_clean()
-        except ValidationError as exc:
-            raise ServiceError(" ".join(exc.messages)) from exc
-        config.save()
-        audit_record(
-            spec=spec,
-            actor=actor,
-            verb="lint_settings.changed",
-            target=spec.slug,
-            owner_table=config.owner_table,
-            external_tables=config.external_tables,
-            rules=config.rules,
-        )
-    return config

@@ -20,13 +20,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import path, reverse
 
-from specs_app.models import DataModel, Endpoint, Role, Spec, Workspace
+from specs_app.models import DataModel, Endpoint, Membership, Role, Spec, Workspace
+from specs_app.perf.bigspec import BigSpecSize, big_spec_markdown, make_big_spec
 from specs_app.services import review
-from specs_app.services.bigspec import BigSpecSize, big_spec_markdown, make_big_spec
 from specs_app.services.diff import revision_diff
 from specs_app.services.lint import lint_revision
 from specs_app.services.markdown import revision_export, spec_import
-from specs_app.services.members import membership_add
 from specs_app.services.revisions import revision_row_count
 
 #: Seconds allowed for each operation on the 1000/300 spec, and page ratios to the trivial view.
@@ -142,7 +141,7 @@ def build_scene(size: BigSpecSize) -> Scene:
 def _member(workspace: Workspace, username: str, role: str):
     user, _ = get_user_model().objects.get_or_create(username=username)
     if not workspace.memberships.filter(user=user).exists():
-        membership_add(workspace=workspace, identifier=username, role=role)
+        Membership.objects.create(workspace=workspace, user=user, role=role)
     return user
 
 
