@@ -1,4 +1,6 @@
-"""Input rules that keep every stored value expressible in the canonical markdown (FORMAT.md).
+"""Input rules that keep every stored value expressible in the canonical markdown.
+
+docs/format.md, "What a value may hold", lists them for people writing the files.
 
 What the format cannot carry is refused here, with a message that says what to change, so that
 export never has to mangle a value.

@@ -127,7 +127,8 @@ def revision_update_overviews(
 
 
 def normalize_overview(text: str) -> str:
-    """Strip trailing spaces, collapse runs of blank lines, trim the ends (FORMAT.md)."""
+    """Strip trailing spaces, collapse runs of blank lines, trim the ends (docs/format.md,
+    "File layout")."""
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     kept: list[str] = []
     for line in lines:
