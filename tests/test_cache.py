@@ -4,6 +4,7 @@ changes."""
 
 import pytest
 
+from specs_app.interchange.canonical.writer import revision_export
 from specs_app.models import Endpoint
 from specs_app.services.lint import (
     lint_config_update,
@@ -11,7 +12,6 @@ from specs_app.services.lint import (
     lint_revision,
     lint_settings_load,
 )
-from specs_app.services.markdown import revision_export
 from tests.review_helpers import approve_and_merge, edit_endpoint, open_request, ready_spec
 
 pytestmark = pytest.mark.django_db

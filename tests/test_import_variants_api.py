@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from specs_app.services.markdown.loose_api import parse_loose_api, part_of
+from specs_app.interchange.markdown_variants.endpoints import parse_loose_api, part_of
 
 VARIANTS = Path(__file__).parent / "fixtures" / "variants"
 

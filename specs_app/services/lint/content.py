@@ -4,6 +4,7 @@ table, whatever the size of the spec) and the labels of the items findings point
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from specs_app.interchange.canonical.writer import ContentTree, load_api_tree, load_schema_tree
 from specs_app.models import (
     BodyField,
     BusinessRule,
@@ -21,7 +22,6 @@ from specs_app.models import (
     TestCase,
 )
 from specs_app.services.lint.findings import Item
-from specs_app.services.markdown.export import ContentTree, load_api_tree, load_schema_tree
 
 OVERVIEWS = {"api_overview": "API overview", "schema_overview": "Schema overview"}
 

@@ -4,13 +4,13 @@ reported, never stored half-valid."""
 
 import pytest
 
-from specs_app.services.markdown.parsed import (
+from specs_app.interchange.fit import repair_api
+from specs_app.interchange.records import (
     ParsedApi,
     ParsedEndpoint,
     ParsedError,
     ParsedParameter,
 )
-from specs_app.services.markdown.repair import repair_api
 
 
 def endpoint(name: str, path: str, line: int = 3, **children) -> ParsedEndpoint:

@@ -14,7 +14,7 @@ blocks.py) mean content would be lost, and make the importer refuse the file.
 import re
 from dataclasses import dataclass, field
 
-from specs_app.services.markdown.blocks import (
+from specs_app.interchange.markdown_variants.blocks import (
     Block,
     Fence,
     Heading,
@@ -24,7 +24,7 @@ from specs_app.services.markdown.blocks import (
     read_blocks,
     strip_code,
 )
-from specs_app.services.markdown.loose_values import (
+from specs_app.interchange.markdown_variants.values import (
     body_fields_from_fence,
     body_fields_from_items,
     body_fields_from_table,
@@ -33,7 +33,7 @@ from specs_app.services.markdown.loose_values import (
     parameters_from_table,
     status_codes_in,
 )
-from specs_app.services.markdown.parsed import (
+from specs_app.interchange.records import (
     ImportWarning,
     ParsedApi,
     ParsedEndpoint,

@@ -13,6 +13,7 @@ from dataclasses import fields as dataclass_fields
 
 from django.core.exceptions import ValidationError
 
+from specs_app.interchange.records import ImportWarning, ParsedApi, ParsedSchema
 from specs_app.models import (
     BodyField,
     DataModel,
@@ -28,7 +29,6 @@ from specs_app.models import (
 )
 from specs_app.models import BusinessRule as BusinessRuleModel
 from specs_app.models.validators import unbalanced_reason, validate_overview
-from specs_app.services.markdown.parsed import ImportWarning, ParsedApi, ParsedSchema
 from specs_app.services.revisions import normalize_overview
 
 _RECOGNISED = re.compile(r"^(PK|auto|NOT NULL|NULL|UNIQUE|FK -> .*|DEFAULT .*)$")

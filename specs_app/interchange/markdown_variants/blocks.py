@@ -8,7 +8,7 @@ This is not a full CommonMark parser: it reads what hand-written and AI-written 
 import re
 from dataclasses import dataclass, field
 
-from specs_app.services.markdown.parsed import ImportWarning
+from specs_app.interchange.records import ImportWarning
 
 Line = tuple[int, str]
 

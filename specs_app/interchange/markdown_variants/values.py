@@ -5,9 +5,9 @@ import json
 import re
 from dataclasses import dataclass
 
-from specs_app.services.markdown.blocks import Fence, Table, strip_code
-from specs_app.services.markdown.parsed import ImportWarning, ParsedBodyField, ParsedParameter
-from specs_app.services.markdown.syntax import matching_paren, split_field_spec
+from specs_app.interchange.canonical.syntax import matching_paren, split_field_spec
+from specs_app.interchange.markdown_variants.blocks import Fence, Table, strip_code
+from specs_app.interchange.records import ImportWarning, ParsedBodyField, ParsedParameter
 
 _TYPE_WORDS = (
     "string|str|text|integer|int|int32|int64|number|float|double|decimal|boolean|bool|uuid|"

@@ -12,6 +12,26 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Validati
 from django.db import connection, transaction
 from django.db.models import ForeignKey, Model, UUIDField
 
+from specs_app.interchange.canonical.reader import parse_api_markdown, parse_schema_markdown
+from specs_app.interchange.canonical.syntax import (
+    API_MARKERS,
+    API_TITLE,
+    SCHEMA_MARKERS,
+    SCHEMA_TITLE,
+    is_canonical,
+)
+from specs_app.interchange.canonical.writer import ContentTree, load_api_tree, load_schema_tree
+from specs_app.interchange.fit import repair_api, repair_schema
+from specs_app.interchange.markdown_variants.blocks import unreadable
+from specs_app.interchange.markdown_variants.endpoints import parse_loose_api
+from specs_app.interchange.markdown_variants.schema import parse_loose_schema
+from specs_app.interchange.records import (
+    ImportWarning,
+    ParsedApi,
+    ParsedEndpoint,
+    ParsedModel,
+    ParsedSchema,
+)
 from specs_app.models import (
     DEFAULT_API_PATH,
     DEFAULT_SCHEMA_PATH,
@@ -33,26 +53,6 @@ from specs_app.models import (
     Workspace,
 )
 from specs_app.models.validators import validate_overview
-from specs_app.services.markdown.blocks import unreadable
-from specs_app.services.markdown.export import ContentTree, load_api_tree, load_schema_tree
-from specs_app.services.markdown.loose_api import parse_loose_api
-from specs_app.services.markdown.loose_schema import parse_loose_schema
-from specs_app.services.markdown.parse import parse_api_markdown, parse_schema_markdown
-from specs_app.services.markdown.parsed import (
-    ImportWarning,
-    ParsedApi,
-    ParsedEndpoint,
-    ParsedModel,
-    ParsedSchema,
-)
-from specs_app.services.markdown.repair import repair_api, repair_schema
-from specs_app.services.markdown.syntax import (
-    API_MARKERS,
-    API_TITLE,
-    SCHEMA_MARKERS,
-    SCHEMA_TITLE,
-    is_canonical,
-)
 from specs_app.services.revisions import revision_publish
 from specs_app.services.snapshot import PARENT, Snapshot, content_fields
 

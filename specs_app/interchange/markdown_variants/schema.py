@@ -18,8 +18,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from specs_app.models.validators import split_top_level, unbalanced_reason
-from specs_app.services.markdown.blocks import (
+from specs_app.interchange.canonical.syntax import (
+    BELONGS_TO,
+    HAS_MANY,
+    HAS_ONE,
+    MANY_TO_MANY,
+    ON_DELETE_ACTIONS,
+    split_relationship,
+)
+from specs_app.interchange.markdown_variants.blocks import (
     Block,
     Fence,
     Heading,
@@ -29,12 +36,7 @@ from specs_app.services.markdown.blocks import (
     read_blocks,
     strip_code,
 )
-from specs_app.services.markdown.code_schema import (
-    model_name_for_table,
-    models_from_sql,
-    models_from_sqlmodel,
-)
-from specs_app.services.markdown.parsed import (
+from specs_app.interchange.records import (
     ImportWarning,
     ParsedField,
     ParsedIndex,
@@ -43,14 +45,12 @@ from specs_app.services.markdown.parsed import (
     ParsedRelationship,
     ParsedSchema,
 )
-from specs_app.services.markdown.syntax import (
-    BELONGS_TO,
-    HAS_MANY,
-    HAS_ONE,
-    MANY_TO_MANY,
-    ON_DELETE_ACTIONS,
-    split_relationship,
+from specs_app.interchange.sql.reader import (
+    model_name_for_table,
+    models_from_sql,
+    models_from_sqlmodel,
 )
+from specs_app.models.validators import split_top_level, unbalanced_reason
 from specs_app.services.revisions import normalize_overview
 
 # Part kinds: where a block inside (or outside) a model belongs.

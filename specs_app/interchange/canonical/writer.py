@@ -8,6 +8,25 @@ from dataclasses import dataclass
 
 from django.db.models.base import ModelState
 
+from specs_app.interchange.canonical.syntax import (
+    API_TITLE,
+    FIELDS_HEADER,
+    FIELDS_SEPARATOR,
+    NO_CONTENT,
+    NONE,
+    SCHEMA_TITLE,
+    FieldConstraints,
+    FieldSpec,
+    IndexSpec,
+    RelationshipSpec,
+    compose_field_constraints,
+    compose_field_spec,
+    compose_index,
+    compose_relationship,
+    json_string,
+    label_line,
+    table_row,
+)
 from specs_app.models import (
     ENDPOINT_CHILDREN,
     MODEL_CHILDREN,
@@ -27,25 +46,6 @@ from specs_app.models import (
     TestCase,
 )
 from specs_app.services.cache import remembered
-from specs_app.services.markdown.syntax import (
-    API_TITLE,
-    FIELDS_HEADER,
-    FIELDS_SEPARATOR,
-    NO_CONTENT,
-    NONE,
-    SCHEMA_TITLE,
-    FieldConstraints,
-    FieldSpec,
-    IndexSpec,
-    RelationshipSpec,
-    compose_field_constraints,
-    compose_field_spec,
-    compose_index,
-    compose_relationship,
-    json_string,
-    label_line,
-    table_row,
-)
 
 _ORDER = ("position", "id")
 PARAMETER_LABELS = {

@@ -21,6 +21,21 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
+from specs_app.interchange.canonical.syntax import (
+    BELONGS_TO,
+    HAS_MANY,
+    HAS_ONE,
+    MANY_TO_MANY,
+    ON_DELETE_ACTIONS,
+)
+from specs_app.interchange.records import (
+    ImportWarning,
+    ParsedField,
+    ParsedIndex,
+    ParsedItem,
+    ParsedModel,
+    ParsedRelationship,
+)
 from specs_app.models.validators import (
     split_top_level,
     validate_balanced,
@@ -31,21 +46,6 @@ from specs_app.models.validators import (
     validate_reference,
     validate_single_line,
     validate_type,
-)
-from specs_app.services.markdown.parsed import (
-    ImportWarning,
-    ParsedField,
-    ParsedIndex,
-    ParsedItem,
-    ParsedModel,
-    ParsedRelationship,
-)
-from specs_app.services.markdown.syntax import (
-    BELONGS_TO,
-    HAS_MANY,
-    HAS_ONE,
-    MANY_TO_MANY,
-    ON_DELETE_ACTIONS,
 )
 
 NO_ACTION = "NO ACTION"

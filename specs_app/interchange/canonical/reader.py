@@ -9,8 +9,20 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from specs_app.models import DEFAULT_API_PATH, DEFAULT_SCHEMA_PATH
-from specs_app.services.markdown.parsed import (
+from specs_app.interchange.canonical.syntax import (
+    API_TITLE,
+    FIELDS_COLUMNS,
+    NO_CONTENT,
+    NONE,
+    SCHEMA_TITLE,
+    read_json_line,
+    split_field_constraints,
+    split_field_spec,
+    split_index,
+    split_relationship,
+    split_table_row,
+)
+from specs_app.interchange.records import (
     ImportWarning,
     ParsedApi,
     ParsedBodyField,
@@ -25,19 +37,7 @@ from specs_app.services.markdown.parsed import (
     ParsedSchema,
     ParsedTestCase,
 )
-from specs_app.services.markdown.syntax import (
-    API_TITLE,
-    FIELDS_COLUMNS,
-    NO_CONTENT,
-    NONE,
-    SCHEMA_TITLE,
-    read_json_line,
-    split_field_constraints,
-    split_field_spec,
-    split_index,
-    split_relationship,
-    split_table_row,
-)
+from specs_app.models import DEFAULT_API_PATH, DEFAULT_SCHEMA_PATH
 from specs_app.services.revisions import normalize_overview
 
 Line = tuple[int, str]  # (1-based line number, text)
