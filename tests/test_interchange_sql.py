@@ -5,17 +5,15 @@ from dataclasses import asdict
 
 import pytest
 
+from specs_app.interchange.names import model_name_for_table
 from specs_app.interchange.records import (
     ParsedField,
     ParsedIndex,
     ParsedItem,
     ParsedRelationship,
 )
-from specs_app.interchange.sql.reader import (
-    model_name_for_table,
-    models_from_sql,
-    models_from_sqlmodel,
-)
+from specs_app.interchange.sql.reader import models_from_sql
+from specs_app.interchange.sqlmodel.reader import models_from_sqlmodel
 from specs_app.models import DataModel, Field, Index, ModelConstraint, Relationship
 
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from specs_app.interchange.markdown_variants.schema import parse_loose_schema
+from specs_app.interchange.markdown_variants.schema.reader import parse_loose_schema
 from specs_app.interchange.records import ParsedModel
 from specs_app.models import DataModel, Field, Index, MigrationNote, ModelConstraint, Relationship
 from specs_app.models.validators import validate_overview

@@ -9,11 +9,29 @@ in the report with its line.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import fields as dataclass_fields
 
 from django.core.exceptions import ValidationError
 
-from specs_app.interchange.records import ImportWarning, ParsedApi, ParsedSchema
+from specs_app.interchange.canonical.syntax import (
+    BELONGS_TO,
+    HAS_MANY,
+    HAS_ONE,
+    MANY_TO_MANY,
+    ON_DELETE_ACTIONS,
+)
+from specs_app.interchange.names import one_line, shortened
+from specs_app.interchange.records import (
+    ImportWarning,
+    ParsedApi,
+    ParsedField,
+    ParsedIndex,
+    ParsedItem,
+    ParsedModel,
+    ParsedRelationship,
+    ParsedSchema,
+)
 from specs_app.models import (
     BodyField,
     DataModel,
@@ -28,7 +46,19 @@ from specs_app.models import (
     TestCase,
 )
 from specs_app.models import BusinessRule as BusinessRuleModel
-from specs_app.models.validators import unbalanced_reason, validate_overview
+from specs_app.models.validators import (
+    split_top_level,
+    unbalanced_reason,
+    validate_balanced,
+    validate_list_item,
+    validate_no_backtick,
+    validate_other_constraints,
+    validate_overview,
+    validate_parenthesised_text,
+    validate_reference,
+    validate_single_line,
+    validate_type,
+)
 from specs_app.services.revisions import normalize_overview
 
 _RECOGNISED = re.compile(r"^(PK|auto|NOT NULL|NULL|UNIQUE|FK -> .*|DEFAULT .*)$")
@@ -219,3 +249,161 @@ def _unique_names(items: list, repairer: _Repairer, what: str) -> None:
         if item.name != name:
             repairer.warn(item.line, f"{what} name “{name}” is used twice; renamed “{item.name}”")
         seen.add(item.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Code readers (sql/, sqlmodel/): every value kept passes the models' validators
+
+_MAX = {"name": 200, "type": 200, "references": 200, "default": 500, "text": 1000}
+
+
+def _code_problem(value: str, *validators: Callable[[str], None], limit: int = 200) -> str | None:
+    if len(value) > limit:
+        return f"longer than {limit} characters"
+    for validator in validators:
+        try:
+            validator(value)
+        except ValidationError as error:
+            return error.messages[0]
+    return None
+
+
+def checked_models(
+    models: list[ParsedModel], warnings: list[ImportWarning], file: str
+) -> tuple[list[ParsedModel], list[ImportWarning]]:
+    def warn(line: int, message: str) -> None:
+        warnings.append(ImportWarning(file, line, message))
+
+    checked = [model for model in models if _model_ok(model, warn)]
+    _code_unique_names(checked, warn)
+    return checked, sorted(warnings, key=lambda warning: warning.line)
+
+
+def _code_unique_names(models: list[ParsedModel], warn) -> None:
+    seen: dict[str, str] = {}
+    for model in models:
+        name, number = model.name, 2
+        while name in seen:
+            name, number = f"{model.name}{number}", number + 1
+        if name != model.name:
+            warn(
+                model.line,
+                f"table {model.table} would be named {model.name} like table "
+                f"{seen[model.name]}: named {name}",
+            )
+            model.name = name
+        seen[name] = model.table
+
+
+def _model_ok(model: ParsedModel, warn) -> bool:
+    problem = _code_problem(model.name, validate_single_line) or _code_problem(
+        model.table, validate_single_line
+    )
+    if problem or not model.name or not model.table:
+        warn(model.line, f"table {shortened(model.table)!r} skipped: {problem or 'no name'}")
+        return False
+    model.fields = [field for field in model.fields if _field_ok(field, warn)]
+    model.relationships = [r for r in model.relationships if _code_relationship_ok(r, warn)]
+    model.indexes = [index for index in model.indexes if _index_ok(index, warn)]
+    model.constraints = [item for item in model.constraints if _item_ok(item, warn)]
+    return True
+
+
+def _field_ok(field: ParsedField, warn) -> bool:
+    problem = _code_problem(field.name, validate_single_line) if field.name else "no name"
+    if problem:
+        warn(field.line, f"column {shortened(field.name)!r} skipped: {problem}")
+        return False
+    if _code_problem(field.type, validate_type) or not field.type:
+        short = re.split(r"[ (\[]", field.type.strip(), maxsplit=1)[0][:200] or "ANY"
+        warn(
+            field.line,
+            f"{field.name}: type {shortened(field.type)!r} cannot be kept: read as {short}",
+        )
+        field.type = short if not _code_problem(short, validate_type) else "ANY"
+    for attribute, validator in (
+        ("references", validate_reference),
+        ("default", validate_balanced),
+    ):
+        value = getattr(field, attribute)
+        problem = _code_problem(value, validator, limit=_MAX[attribute])
+        if problem:
+            warn(field.line, f"{field.name}: {attribute} {shortened(value)!r} not kept: {problem}")
+            setattr(field, attribute, "")
+    field.other_constraints = _checked_constraints(field, warn)
+    field.description = field.description[: _MAX["text"]]
+    field.nullable = field.nullable and not field.primary_key
+    return True
+
+
+def _checked_constraints(field: ParsedField, warn) -> str:
+    """The items of other_constraints that can be kept, each tried on what is kept so far."""
+    kept: list[str] = []
+    for item in split_top_level(field.other_constraints) if field.other_constraints else []:
+        item = item.strip()
+        if not item:
+            continue
+        candidate = ", ".join([*kept, item])
+        problem = _code_problem(candidate, validate_other_constraints, limit=_MAX["text"])
+        if problem:
+            warn(field.line, f"{field.name}: constraint {shortened(item)!r} not kept: {problem}")
+        else:
+            kept.append(item)
+    return ", ".join(kept)
+
+
+def _code_relationship_ok(relationship: ParsedRelationship, warn) -> bool:
+    problem = _relationship_problem(relationship)
+    if problem:
+        what = f"{relationship.kind} {shortened(relationship.target)}"
+        warn(relationship.line, f"relationship {what!r} skipped: {problem}")
+    return problem is None
+
+
+def _relationship_problem(r: ParsedRelationship) -> str | None:
+    required = {
+        BELONGS_TO: ("fk_field", "target_column", "on_delete"),
+        HAS_ONE: ("fk_field",),
+        HAS_MANY: ("fk_field",),
+        MANY_TO_MANY: ("through_table",),
+    }[r.kind]
+    if not r.target or " (" in r.target:
+        return 'a model name is needed, without " ("'
+    for attribute in ("target", "fk_field", "target_column", "through_table"):
+        value = getattr(r, attribute)
+        if attribute in required and not value:
+            return f"no {attribute}"
+        problem = _code_problem(value, validate_single_line)
+        if problem:
+            return problem
+    if r.kind == BELONGS_TO:
+        if r.on_delete not in ON_DELETE_ACTIONS:
+            return f"on delete {r.on_delete!r} is not one of {', '.join(ON_DELETE_ACTIONS)}"
+        if " -> " in r.fk_field or "," in r.fk_field:
+            return 'a column name cannot contain " -> " or ","'
+        return _code_problem(r.target_column, validate_reference)
+    if r.kind in (HAS_ONE, HAS_MANY):
+        return _code_problem(r.fk_field, validate_reference)
+    return None
+
+
+def _index_ok(index: ParsedIndex, warn) -> bool:
+    problem = _code_problem(
+        index.name, validate_single_line, validate_no_backtick
+    ) or _code_problem(index.columns, validate_parenthesised_text, limit=500)
+    if problem or not index.name or not index.columns:
+        warn(
+            index.line,
+            f"index {shortened(index.name)!r} skipped: {problem or 'no name or columns'}",
+        )
+        return False
+    index.purpose = one_line(index.purpose)[: _MAX["text"]]
+    return True
+
+
+def _item_ok(item: ParsedItem, warn) -> bool:
+    problem = _code_problem(item.text, validate_list_item, limit=_MAX["text"])
+    if problem or not item.text.strip():
+        warn(item.line, f"constraint {shortened(item.text)!r} skipped: {problem or 'empty'}")
+        return False
+    return True

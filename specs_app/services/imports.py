@@ -23,8 +23,8 @@ from specs_app.interchange.canonical.syntax import (
 from specs_app.interchange.canonical.writer import ContentTree, load_api_tree, load_schema_tree
 from specs_app.interchange.fit import repair_api, repair_schema
 from specs_app.interchange.markdown_variants.blocks import unreadable
-from specs_app.interchange.markdown_variants.endpoints import parse_loose_api
-from specs_app.interchange.markdown_variants.schema import parse_loose_schema
+from specs_app.interchange.markdown_variants.endpoints.reader import parse_loose_api
+from specs_app.interchange.markdown_variants.schema.reader import parse_loose_schema
 from specs_app.interchange.records import (
     ImportWarning,
     ParsedApi,
