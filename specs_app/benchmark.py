@@ -20,11 +20,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import path, reverse
 
-from specs_app.interchange.canonical.writer import revision_export
 from specs_app.models import DataModel, Endpoint, Role, Spec, Workspace
 from specs_app.services import review
 from specs_app.services.bigspec import BigSpecSize, big_spec_markdown, make_big_spec
 from specs_app.services.diff import revision_diff
+from specs_app.services.export import revision_export
 from specs_app.services.imports import spec_import
 from specs_app.services.lint import lint_revision
 from specs_app.services.members import membership_add

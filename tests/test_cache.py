@@ -4,8 +4,8 @@ changes."""
 
 import pytest
 
-from specs_app.interchange.canonical.writer import revision_export
 from specs_app.models import Endpoint
+from specs_app.services.export import revision_export
 from specs_app.services.lint import (
     lint_config_update,
     lint_draft,

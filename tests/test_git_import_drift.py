@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from specs_app.interchange.canonical.writer import revision_export
 from specs_app.models import BodyField, Endpoint, Export
 from specs_app.services import git as git_services
 from specs_app.services import review as services
 from specs_app.services.diff import revision_diff
 from specs_app.services.errors import ServiceError
+from specs_app.services.export import revision_export
 from specs_app.services.imports import spec_import
 from tests import git_helpers
 from tests.git_helpers import push_file, remote_file

@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from specs_app.interchange.canonical.reader import parse_api_markdown, parse_schema_markdown
-from specs_app.interchange.canonical.writer import revision_export
 from specs_app.interchange.records import ImportWarning
 from specs_app.models import (
     BusinessRule,
@@ -14,6 +13,7 @@ from specs_app.models import (
     Parameter,
     Revision,
 )
+from specs_app.services.export import revision_export
 from specs_app.services.imports import spec_import
 from tests.markdown_helpers import (
     API_PATH,

@@ -16,7 +16,6 @@ from specs_app.interchange.canonical.syntax import (
     unwrap_default,
     wrap_default,
 )
-from specs_app.interchange.canonical.writer import revision_export
 from specs_app.models import (
     Authentication,
     BodyField,
@@ -35,6 +34,7 @@ from specs_app.models import (
     TestCase,
 )
 from specs_app.models.validators import validate_balanced, validate_overview
+from specs_app.services.export import revision_export
 from specs_app.services.imports import spec_import
 from specs_app.services.revisions import normalize_overview
 from tests.markdown_helpers import (

@@ -6,7 +6,6 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from specs_app.interchange.canonical.writer import revision_export
 from specs_app.models import (
     BodyField,
     BusinessRule,
@@ -23,6 +22,7 @@ from specs_app.models import (
     TestCase,
 )
 from specs_app.services.bigspec import BigSpecSize, big_spec_markdown
+from specs_app.services.export import revision_export
 
 pytestmark = pytest.mark.django_db
 

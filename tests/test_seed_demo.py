@@ -6,8 +6,8 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from specs_app.interchange.canonical.writer import revision_export
 from specs_app.models import Endpoint, Membership, Revision, Spec
+from specs_app.services.export import revision_export
 
 pytestmark = pytest.mark.django_db
 

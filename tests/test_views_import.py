@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from specs_app.interchange.canonical.writer import revision_export
 from specs_app.models import ChangeRequest, Endpoint, Revision, Spec
+from specs_app.services.export import revision_export
 
 pytestmark = pytest.mark.django_db
 

@@ -2,11 +2,7 @@
 
 import re
 
-from specs_app.interchange.canonical.syntax import (
-    ON_DELETE_ACTIONS,
-)
-
-NO_ACTION = "NO ACTION"
+from specs_app.vocabulary import ON_DELETE_ACTIONS
 
 # ---------------------------------------------------------------------------------------------
 # Names

@@ -44,11 +44,11 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from specs_app.interchange.canonical.writer import revision_export
 from specs_app.models import ChangeRequest, Export, GitTarget, Spec
 from specs_app.models.validators import validate_repo_path
 from specs_app.services.audit import audit_record
 from specs_app.services.errors import ServiceError
+from specs_app.services.export import revision_export
 from specs_app.services.imports import REPLACE, spec_import
 
 logger = logging.getLogger(__name__)

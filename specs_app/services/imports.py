@@ -20,7 +20,6 @@ from specs_app.interchange.canonical.syntax import (
     SCHEMA_TITLE,
     is_canonical,
 )
-from specs_app.interchange.canonical.writer import ContentTree, load_api_tree, load_schema_tree
 from specs_app.interchange.fit import repair_api, repair_schema
 from specs_app.interchange.markdown_variants.blocks import unreadable
 from specs_app.interchange.markdown_variants.endpoints.reader import parse_loose_api
@@ -53,6 +52,7 @@ from specs_app.models import (
     Workspace,
 )
 from specs_app.models.validators import validate_overview
+from specs_app.services.content_tree import ContentTree, load_api_tree, load_schema_tree
 from specs_app.services.revisions import revision_publish
 from specs_app.services.snapshot import PARENT, Snapshot, content_fields
 

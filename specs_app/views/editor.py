@@ -19,10 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from specs_app.access import get_change_request_for_user
 from specs_app.forms.editor import ITEM_FORMS, ROW_FORMS, STATUS_CHOICES, OverviewForm
-from specs_app.interchange.canonical.writer import render_endpoint_markdown, render_model_markdown
 from specs_app.models import DataModel, Endpoint, Role
 from specs_app.services import review as services
 from specs_app.services.errors import ServiceError, StaleVersion
+from specs_app.services.export import render_endpoint_markdown, render_model_markdown
 from specs_app.services.lint import lint_draft, lint_settings_load
 from specs_app.services.render import markdown_to_safe_html
 from specs_app.views.confirm import Confirmation, confirmation_page, confirmed

@@ -9,6 +9,14 @@ import re
 from dataclasses import dataclass
 
 from specs_app.models.validators import split_top_level
+from specs_app.vocabulary import (
+    BELONGS_TO,
+    HAS_MANY,
+    HAS_ONE,
+    MANY_TO_MANY,
+    ON_DELETE_ACTIONS,
+    RELATIONSHIP_LABELS,
+)
 
 API_TITLE = "# REST API Endpoints"
 SCHEMA_TITLE = "# Database Schema"
@@ -328,14 +336,7 @@ def unwrap_default(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Relationships
 
-BELONGS_TO, HAS_ONE, HAS_MANY, MANY_TO_MANY = "belongs_to", "has_one", "has_many", "many_to_many"
-RELATIONSHIP_LABELS = {
-    BELONGS_TO: "Belongs to",
-    HAS_ONE: "Has one",
-    HAS_MANY: "Has many",
-    MANY_TO_MANY: "Many to many",
-}
-ON_DELETE_ACTIONS = ("CASCADE", "SET NULL", "RESTRICT", "NO ACTION", "SET DEFAULT")
+# The kinds and actions themselves are specs_app/vocabulary.py's, shared with the models.
 
 
 @dataclass

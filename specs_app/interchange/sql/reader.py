@@ -15,7 +15,6 @@ from sqlglot.tokens import Token, TokenType
 
 from specs_app.interchange.fit import checked_models
 from specs_app.interchange.names import (
-    NO_ACTION,
     model_name_for_table,
     normalised_on_delete,
     one_line,
@@ -57,6 +56,7 @@ from specs_app.interchange.sql.statements import (
     _tokenize,
     _Unreadable,
 )
+from specs_app.vocabulary import NO_ACTION
 
 
 def models_from_sql(

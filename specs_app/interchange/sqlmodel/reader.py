@@ -16,7 +16,6 @@ from specs_app.interchange.canonical.syntax import (
 )
 from specs_app.interchange.fit import checked_models
 from specs_app.interchange.names import (
-    NO_ACTION,
     model_name_for_table,
     normalised_on_delete,
     one_line,
@@ -31,6 +30,7 @@ from specs_app.interchange.records import (
     ParsedModel,
     ParsedRelationship,
 )
+from specs_app.vocabulary import NO_ACTION
 
 # ---------------------------------------------------------------------------------------------
 # SQLModel

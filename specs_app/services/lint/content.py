@@ -4,7 +4,6 @@ table, whatever the size of the spec) and the labels of the items findings point
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from specs_app.interchange.canonical.writer import ContentTree, load_api_tree, load_schema_tree
 from specs_app.models import (
     BodyField,
     BusinessRule,
@@ -21,6 +20,7 @@ from specs_app.models import (
     Revision,
     TestCase,
 )
+from specs_app.services.content_tree import ContentTree, load_api_tree, load_schema_tree
 from specs_app.services.lint.findings import Item
 
 OVERVIEWS = {"api_overview": "API overview", "schema_overview": "Schema overview"}
