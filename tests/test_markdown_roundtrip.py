@@ -33,10 +33,9 @@ from specs_app.models import (
     Relationship,
     TestCase,
 )
-from specs_app.models.validators import validate_balanced, validate_overview
+from specs_app.models.validators import normalize_overview, validate_balanced, validate_overview
 from specs_app.services.export import revision_export
 from specs_app.services.imports import spec_import
-from specs_app.services.revisions import normalize_overview
 from tests.markdown_helpers import (
     API_PATH,
     SCHEMA_PATH,

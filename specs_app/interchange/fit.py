@@ -9,7 +9,7 @@ in the report with its line.
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import fields as dataclass_fields
 
 from django.core.exceptions import ValidationError
@@ -32,21 +32,8 @@ from specs_app.interchange.records import (
     ParsedRelationship,
     ParsedSchema,
 )
-from specs_app.models import (
-    BodyField,
-    DataModel,
-    Endpoint,
-    ErrorCase,
-    Field,
-    Index,
-    MigrationNote,
-    ModelConstraint,
-    Parameter,
-    Relationship,
-    TestCase,
-)
-from specs_app.models import BusinessRule as BusinessRuleModel
 from specs_app.models.validators import (
+    normalize_overview,
     split_top_level,
     unbalanced_reason,
     validate_balanced,
@@ -59,7 +46,6 @@ from specs_app.models.validators import (
     validate_single_line,
     validate_type,
 )
-from specs_app.services.revisions import normalize_overview
 
 _RECOGNISED = re.compile(r"^(PK|auto|NOT NULL|NULL|UNIQUE|FK -> .*|DEFAULT .*)$")
 
@@ -170,49 +156,59 @@ _FIXES = {
 }
 
 
-_ENDPOINT_CHILDREN = (
-    ("parameters", Parameter),
-    ("body_fields", BodyField),
-    ("errors", ErrorCase),
-    ("business_rules", BusinessRuleModel),
-    ("test_cases", TestCase),
-)
-_MODEL_CHILDREN = (
-    ("fields", Field),
-    ("relationships", Relationship),
-    ("indexes", Index),
-    ("constraints", ModelConstraint),
-    ("migration_notes", MigrationNote),
-)
+#: The rows records become, by the records' attribute names (`endpoints`, `parameters`, …,
+#: `models`, `fields`, …): Django models, passed in by services/imports.py so that this module
+#: uses their fields' validators without importing them.
+RowModels = Mapping[str, type]
+
+_ENDPOINT_CHILDREN = ("parameters", "body_fields", "errors", "business_rules", "test_cases")
+_MODEL_CHILDREN = ("fields", "relationships", "indexes", "constraints", "migration_notes")
 
 
-def repair_api(api: ParsedApi, file: str) -> list[ImportWarning]:
+def fit_records(kind: str, parsed, file: str, row_models: RowModels) -> list[ImportWarning]:
+    """Fit a variant's records (ParsedApi for "api", ParsedSchema for "schema") in place."""
+    if kind == "api":
+        return repair_api(parsed, file, row_models)
+    return repair_schema(parsed, file, row_models)
+
+
+def repair_api(api: ParsedApi, file: str, row_models: RowModels) -> list[ImportWarning]:
     repairer = _Repairer(file)
-    api.endpoints = _repaired(api.endpoints, Endpoint, _ENDPOINT_CHILDREN, "endpoint", repairer)
+    api.endpoints = _repaired(
+        api.endpoints, "endpoints", _ENDPOINT_CHILDREN, "endpoint", repairer, row_models
+    )
     _repair_overview(api, repairer)
     return repairer.warnings
 
 
-def repair_schema(schema: ParsedSchema, file: str) -> list[ImportWarning]:
+def repair_schema(schema: ParsedSchema, file: str, row_models: RowModels) -> list[ImportWarning]:
     repairer = _Repairer(file)
-    schema.models = _repaired(schema.models, DataModel, _MODEL_CHILDREN, "model", repairer)
+    schema.models = _repaired(
+        schema.models, "models", _MODEL_CHILDREN, "model", repairer, row_models
+    )
+    relationship_model = row_models["relationships"]
     for model in schema.models:
-        model.relationships = [r for r in model.relationships if _relationship_ok(r, repairer)]
+        model.relationships = [
+            r for r in model.relationships if _relationship_ok(r, relationship_model, repairer)
+        ]
         _unique_names(model.fields, repairer, f"model “{model.name}”: field")
     _repair_overview(schema, repairer)
     return repairer.warnings
 
 
-def _repaired(parents: list, parent_model, children, noun: str, repairer: _Repairer) -> list:
+def _repaired(
+    parents: list, name: str, children, noun: str, repairer: _Repairer, row_models: RowModels
+) -> list:
     """The parents that can be stored, each with the children that can; names made unique."""
     kept = []
     for parent in parents:
         what = f"{noun} “{parent.name}”"
-        if not repairer.row(parent, parent_model, what):
+        if not repairer.row(parent, row_models[name], what):
             continue
         kept.append(parent)
-        for attribute, model in children:
+        for attribute in children:
             rows = getattr(parent, attribute)
+            model = row_models[attribute]
             setattr(parent, attribute, [r for r in rows if repairer.row(r, model, what)])
     _unique_names(kept, repairer, noun)
     return kept
@@ -227,10 +223,10 @@ def _repair_overview(parsed: ParsedApi | ParsedSchema, repairer: _Repairer) -> N
         parsed.overview = ""
 
 
-def _relationship_ok(parsed, repairer: _Repairer) -> bool:
+def _relationship_ok(parsed, relationship_model: type, repairer: _Repairer) -> bool:
     values = {f.name: getattr(parsed, f.name) for f in dataclass_fields(parsed) if f.name != "line"}
     try:
-        Relationship(**values).clean()
+        relationship_model(**values).clean()
     except ValidationError as exc:
         repairer.warn(parsed.line, f"relationship not imported: {' '.join(exc.messages)}")
         return False

@@ -189,3 +189,14 @@ def validate_status_code(value: int) -> None:
             f"Status {value} is not an HTTP status code: use a three-digit code such as 200.",
             code="status",
         )
+
+
+def normalize_overview(text: str) -> str:
+    """Strip trailing spaces, collapse runs of blank lines, trim the ends (FORMAT.md)."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    kept: list[str] = []
+    for line in lines:
+        if line == "" and (not kept or kept[-1] == ""):
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip("\n")

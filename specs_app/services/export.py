@@ -6,6 +6,7 @@ from specs_app.interchange.canonical.writer import (
     write_model_section,
     write_schema_markdown,
 )
+from specs_app.interchange.files import write_spec_files
 from specs_app.models import DataModel, Endpoint, Revision
 from specs_app.services.cache import remembered
 from specs_app.services.content_tree import (
@@ -22,10 +23,14 @@ def revision_export(revision: Revision) -> dict[str, str]:
     spec = revision.spec
 
     def export() -> dict[str, str]:
-        return {
-            spec.api_path: render_api_markdown(revision),
-            spec.schema_path: render_schema_markdown(revision),
-        }
+        return write_spec_files(
+            api_path=spec.api_path,
+            api_rows=load_api_tree(revision=revision),
+            api_overview=revision.api_overview,
+            schema_path=spec.schema_path,
+            schema_rows=load_schema_tree(revision=revision),
+            schema_overview=revision.schema_overview,
+        )
 
     if not revision.is_published:
         return export()

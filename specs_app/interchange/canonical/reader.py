@@ -38,7 +38,7 @@ from specs_app.interchange.records import (
     ParsedTestCase,
 )
 from specs_app.models import DEFAULT_API_PATH, DEFAULT_SCHEMA_PATH
-from specs_app.services.revisions import normalize_overview
+from specs_app.models.validators import normalize_overview
 
 Line = tuple[int, str]  # (1-based line number, text)
 

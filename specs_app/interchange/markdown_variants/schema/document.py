@@ -85,7 +85,7 @@ from specs_app.interchange.records import (
 )
 from specs_app.interchange.sql.reader import models_from_sql
 from specs_app.interchange.sqlmodel.reader import models_from_sqlmodel
-from specs_app.services.revisions import normalize_overview
+from specs_app.models.validators import normalize_overview
 
 
 class _Reader:
