@@ -4,6 +4,10 @@ The bottom of the layers: it imports nothing of the project, so models, intercha
 may all import it.
 """
 
+# Where a spec's two files go unless the spec says otherwise.
+DEFAULT_API_PATH = "specs/api/rest-endpoints.md"
+DEFAULT_SCHEMA_PATH = "specs/database/schema.md"
+
 # Relationship kinds (Relationship.kind).
 BELONGS_TO, HAS_ONE, HAS_MANY, MANY_TO_MANY = "belongs_to", "has_one", "has_many", "many_to_many"
 RELATIONSHIP_LABELS = {

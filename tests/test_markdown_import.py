@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from specs_app.interchange.canonical.reader import parse_api_markdown, parse_schema_markdown
-from specs_app.interchange.records import ImportWarning
+from specs_app.interchange.notes import ImportNote
 from specs_app.models import (
     BusinessRule,
     DataModel,
@@ -405,7 +405,7 @@ def test_constraint_tokens_out_of_order_are_warned():
 
 
 def test_import_warning_is_a_plain_record():
-    warning = ImportWarning("f.md", 3, "odd")
+    warning = ImportNote("f.md", 3, "odd")
 
     assert warning.to_dict() == {"file": "f.md", "line": 3, "message": "odd"}
     assert str(warning) == "f.md:3: odd"

@@ -10,7 +10,7 @@ from specs_app.interchange.canonical.writer import (
 )
 from specs_app.interchange.fit import RowModels, fit_records
 from specs_app.interchange.markdown_variants.blocks import unreadable
-from specs_app.interchange.records import ImportWarning
+from specs_app.interchange.notes import ImportNote
 from specs_app.interchange.registry import API, SCHEMA, format_for
 
 _VARIANT_NOTE = (
@@ -27,8 +27,8 @@ class FileReading:
     kind: str
     file: str
     parsed: object = None
-    warnings: list[ImportWarning] = field(default_factory=list)
-    errors: list[ImportWarning] = field(default_factory=list)
+    warnings: list[ImportNote] = field(default_factory=list)
+    errors: list[ImportNote] = field(default_factory=list)
     variant: bool = False
 
 
@@ -48,7 +48,7 @@ def read_spec_file(kind: str, text: str, file: str, *, row_models: RowModels) ->
     reading = FileReading(kind, file)
     problem = unreadable(text)
     if problem:
-        reading.errors.append(ImportWarning(file, *problem))
+        reading.errors.append(ImportNote(file, *problem))
         return reading
     try:
         _read(reading, text, row_models)
@@ -56,7 +56,7 @@ def read_spec_file(kind: str, text: str, file: str, *, row_models: RowModels) ->
         # The readers refuse deep nesting where they see it; this is the net under them.
         reading.parsed = None
         reading.errors.append(
-            ImportWarning(file, 1, "the file nests too deeply to be read; nothing was read")
+            ImportNote(file, 1, "the file nests too deeply to be read; nothing was read")
         )
     return reading
 
@@ -67,7 +67,7 @@ def _read(reading: FileReading, text: str, row_models: RowModels) -> None:
     if spec_format.variant:
         reading.variant = True
         if not errors:
-            reading.warnings.append(ImportWarning(reading.file, 1, _VARIANT_NOTE))
+            reading.warnings.append(ImportNote(reading.file, 1, _VARIANT_NOTE))
         warnings = warnings + fit_records(reading.kind, parsed, reading.file, row_models)
     reading.warnings += warnings
     reading.errors += errors

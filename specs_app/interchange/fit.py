@@ -9,21 +9,14 @@ in the report with its line.
 """
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import fields as dataclass_fields
 
 from django.core.exceptions import ValidationError
 
-from specs_app.interchange.canonical.syntax import (
-    BELONGS_TO,
-    HAS_MANY,
-    HAS_ONE,
-    MANY_TO_MANY,
-    ON_DELETE_ACTIONS,
-)
 from specs_app.interchange.names import one_line, shortened
+from specs_app.interchange.notes import ImportNote
 from specs_app.interchange.records import (
-    ImportWarning,
     ParsedApi,
     ParsedField,
     ParsedIndex,
@@ -46,6 +39,7 @@ from specs_app.models.validators import (
     validate_single_line,
     validate_type,
 )
+from specs_app.vocabulary import BELONGS_TO, HAS_MANY, HAS_ONE, MANY_TO_MANY, ON_DELETE_ACTIONS
 
 _RECOGNISED = re.compile(r"^(PK|auto|NOT NULL|NULL|UNIQUE|FK -> .*|DEFAULT .*)$")
 
@@ -53,11 +47,11 @@ _RECOGNISED = re.compile(r"^(PK|auto|NOT NULL|NULL|UNIQUE|FK -> .*|DEFAULT .*)$"
 class _Repairer:
     def __init__(self, file: str):
         self.file = file
-        self.warnings: list[ImportWarning] = []
+        self.warnings: list[ImportNote] = []
         self.values: dict[tuple, tuple] = {}
 
     def warn(self, line: int, message: str) -> None:
-        self.warnings.append(ImportWarning(self.file, line, message))
+        self.warnings.append(ImportNote(self.file, line, message))
 
     def row(self, parsed, model, what: str) -> bool:
         """Repair every attribute of `parsed` in place; False when it cannot be stored."""
@@ -91,7 +85,7 @@ def _repaired_value(model, attribute: str, value):
     field = model._meta.get_field(attribute)
     if not isinstance(value, str):
         return value, _problem(field, value)
-    first = _single_line(value, field.max_length)
+    first = one_line(value, max_length=field.max_length, printable_only=True)
     if _problem(field, first) is None:
         return first, None
     candidates = [fix(first) for fix in _FIXES.get(attribute, ())]
@@ -118,14 +112,6 @@ def _problem(field, value) -> str | None:
     except ValidationError as exc:
         return " ".join(exc.messages)
     return None
-
-
-def _single_line(value: str, max_length: int | None) -> str:
-    text = "".join(char if char.isprintable() else " " for char in value)
-    text = " ".join(text.split())
-    if max_length and len(text) > max_length:
-        text = text[: max_length - 1].rstrip() + "…"
-    return text
 
 
 def _balanced(value: str) -> str:
@@ -165,14 +151,14 @@ _ENDPOINT_CHILDREN = ("parameters", "body_fields", "errors", "business_rules", "
 _MODEL_CHILDREN = ("fields", "relationships", "indexes", "constraints", "migration_notes")
 
 
-def fit_records(kind: str, parsed, file: str, row_models: RowModels) -> list[ImportWarning]:
+def fit_records(kind: str, parsed, file: str, row_models: RowModels) -> list[ImportNote]:
     """Fit a variant's records (ParsedApi for "api", ParsedSchema for "schema") in place."""
     if kind == "api":
         return repair_api(parsed, file, row_models)
     return repair_schema(parsed, file, row_models)
 
 
-def repair_api(api: ParsedApi, file: str, row_models: RowModels) -> list[ImportWarning]:
+def repair_api(api: ParsedApi, file: str, row_models: RowModels) -> list[ImportNote]:
     repairer = _Repairer(file)
     api.endpoints = _repaired(
         api.endpoints, "endpoints", _ENDPOINT_CHILDREN, "endpoint", repairer, row_models
@@ -181,7 +167,7 @@ def repair_api(api: ParsedApi, file: str, row_models: RowModels) -> list[ImportW
     return repairer.warnings
 
 
-def repair_schema(schema: ParsedSchema, file: str, row_models: RowModels) -> list[ImportWarning]:
+def repair_schema(schema: ParsedSchema, file: str, row_models: RowModels) -> list[ImportNote]:
     repairer = _Repairer(file)
     schema.models = _repaired(
         schema.models, "models", _MODEL_CHILDREN, "model", repairer, row_models
@@ -233,15 +219,21 @@ def _relationship_ok(parsed, relationship_model: type, repairer: _Repairer) -> b
     return True
 
 
+def numbered(name: str, taken: Container[str], style: str = "{name} ({number})", *, key=str) -> str:
+    """`name` when `key(name)` is not taken, else the first `style` numbering of it (from 2)
+    that is not: the one way every reader renames a repeated name (each keeps its style)."""
+    candidate, number = name, 2
+    while key(candidate) in taken:
+        candidate, number = style.format(name=name, number=number), number + 1
+    return candidate
+
+
 def _unique_names(items: list, repairer: _Repairer, what: str) -> None:
     """A repeated name gets a number (`Get task (2)`): both rows are kept."""
     seen: set[str] = set()
     for item in items:
         name = item.name
-        number = 2
-        while item.name in seen:
-            item.name = f"{name} ({number})"
-            number += 1
+        item.name = numbered(name, seen)
         if item.name != name:
             repairer.warn(item.line, f"{what} name “{name}” is used twice; renamed “{item.name}”")
         seen.add(item.name)
@@ -265,10 +257,10 @@ def _code_problem(value: str, *validators: Callable[[str], None], limit: int = 2
 
 
 def checked_models(
-    models: list[ParsedModel], warnings: list[ImportWarning], file: str
-) -> tuple[list[ParsedModel], list[ImportWarning]]:
+    models: list[ParsedModel], warnings: list[ImportNote], file: str
+) -> tuple[list[ParsedModel], list[ImportNote]]:
     def warn(line: int, message: str) -> None:
-        warnings.append(ImportWarning(file, line, message))
+        warnings.append(ImportNote(file, line, message))
 
     checked = [model for model in models if _model_ok(model, warn)]
     _code_unique_names(checked, warn)
@@ -278,9 +270,7 @@ def checked_models(
 def _code_unique_names(models: list[ParsedModel], warn) -> None:
     seen: dict[str, str] = {}
     for model in models:
-        name, number = model.name, 2
-        while name in seen:
-            name, number = f"{model.name}{number}", number + 1
+        name = numbered(model.name, seen, "{name}{number}")
         if name != model.name:
             warn(
                 model.line,

@@ -59,10 +59,21 @@ def singular_snake(table: str) -> str:
     return "_".join(parts)
 
 
-def one_line(text: str) -> str:
-    """Control characters and line breaks become spaces; runs of spaces collapse."""
-    printable = "".join(" " if ord(char) < 32 or ord(char) == 127 else char for char in text)
-    return " ".join(printable.split())
+def one_line(
+    text: str | None, *, max_length: int | None = None, printable_only: bool = False
+) -> str:
+    """Control characters and line breaks become spaces; runs of spaces collapse. With
+    `printable_only`, every character Python would not print (Unicode's invisible ones too)
+    becomes a space; a text longer than `max_length` is cut, ending in "…"."""
+    text = text or ""
+    if printable_only:
+        text = "".join(char if char.isprintable() else " " for char in text)
+    else:
+        text = "".join(" " if ord(char) < 32 or ord(char) == 127 else char for char in text)
+    text = " ".join(text.split())
+    if max_length and len(text) > max_length:
+        text = text[: max_length - 1].rstrip() + "…"
+    return text
 
 
 def shortened(text: str, limit: int = 80) -> str:

@@ -14,13 +14,8 @@ from django.db.models import ForeignKey, Model, UUIDField
 
 from specs_app.interchange.canonical.syntax import API_TITLE, SCHEMA_TITLE
 from specs_app.interchange.files import FileReading, read_spec_files
-from specs_app.interchange.records import (
-    ImportWarning,
-    ParsedApi,
-    ParsedEndpoint,
-    ParsedModel,
-    ParsedSchema,
-)
+from specs_app.interchange.notes import ImportNote
+from specs_app.interchange.records import ParsedApi, ParsedEndpoint, ParsedModel, ParsedSchema
 from specs_app.models import (
     DEFAULT_API_PATH,
     DEFAULT_SCHEMA_PATH,
@@ -43,8 +38,10 @@ from specs_app.models import (
 )
 from specs_app.models.validators import validate_overview
 from specs_app.services.content_tree import ContentTree, load_api_tree, load_schema_tree
+from specs_app.services.diff import snapshot_diff
+from specs_app.services.review import change_request_open
 from specs_app.services.revisions import revision_publish
-from specs_app.services.snapshot import PARENT, Snapshot, content_fields
+from specs_app.services.snapshot import PARENT, Snapshot, content_fields, revision_snapshot
 
 IMPORT_MESSAGE = "Imported from markdown"
 
@@ -92,8 +89,8 @@ class ImportResult:
     revision: Revision | None = None
     ok: bool = False
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTED, 0))
-    warnings: list[ImportWarning] = field(default_factory=list)
-    errors: list[ImportWarning] = field(default_factory=list)
+    warnings: list[ImportNote] = field(default_factory=list)
+    errors: list[ImportNote] = field(default_factory=list)
     spec_label: str = ""
     dry_run: bool = False
     change_request: object = None
@@ -170,13 +167,13 @@ class _Half:
 class _Checker:
     """Collects validation errors as report lines."""
 
-    errors: list[ImportWarning] = field(default_factory=list)
+    errors: list[ImportNote] = field(default_factory=list)
     #: (table, field, value) → (cleaned value, messages): a big spec repeats its values (types,
     #: flags, positions), and the field validators are pure, so each value is checked once.
     cleaned: dict[tuple, tuple] = field(default_factory=dict)
 
     def error(self, file: str, line: int, message: str) -> None:
-        self.errors.append(ImportWarning(file, line, message))
+        self.errors.append(ImportNote(file, line, message))
 
     def validate(self, row: ContentRow, *, file: str, line: int, what: str, lines=None) -> None:
         """What `row.full_clean()` (without uniqueness) would say, as report lines."""
@@ -620,9 +617,6 @@ def _values(row: ContentRow) -> dict:
 
 
 def _preview_changes(result: ImportResult, head: Revision, content: dict[str, _Half]) -> None:
-    from specs_app.services.diff import snapshot_diff
-    from specs_app.services.snapshot import revision_snapshot
-
     result.base = head
     result.changes = snapshot_diff(revision_snapshot(revision=head), _snapshot(content))
     result.changed_overviews = [
@@ -774,8 +768,6 @@ def _note_found(result: ImportResult, halves: dict[str, _Half | None]) -> None:
 
 def _open_review(spec: Spec, draft: Revision, author, title: str, description: str):
     """An import into an existing spec is reviewed like any other change."""
-    from specs_app.services.review import change_request_open
-
     return change_request_open(
         spec=spec, author=author, title=title, description=description, working=draft
     )

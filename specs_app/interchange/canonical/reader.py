@@ -22,8 +22,8 @@ from specs_app.interchange.canonical.syntax import (
     split_relationship,
     split_table_row,
 )
+from specs_app.interchange.notes import ImportNote
 from specs_app.interchange.records import (
-    ImportWarning,
     ParsedApi,
     ParsedBodyField,
     ParsedEndpoint,
@@ -37,8 +37,8 @@ from specs_app.interchange.records import (
     ParsedSchema,
     ParsedTestCase,
 )
-from specs_app.models import DEFAULT_API_PATH, DEFAULT_SCHEMA_PATH
 from specs_app.models.validators import normalize_overview
+from specs_app.vocabulary import DEFAULT_API_PATH, DEFAULT_SCHEMA_PATH
 
 Line = tuple[int, str]  # (1-based line number, text)
 
@@ -81,10 +81,10 @@ class _Section:
 @dataclass
 class _Reader:
     file: str
-    warnings: list[ImportWarning] = field(default_factory=list)
+    warnings: list[ImportNote] = field(default_factory=list)
 
     def warn(self, line: int, message: str) -> None:
-        self.warnings.append(ImportWarning(self.file, line, message))
+        self.warnings.append(ImportNote(self.file, line, message))
 
     def unrecognised(self, line: Line, where: str) -> None:
         self.warn(line[0], f"{where}: line not recognised, skipped: {line[1].strip()!r}")
@@ -262,7 +262,7 @@ _PARAMETER_LOCATIONS = {"Headers": "header", "Path Parameters": "path", "Query P
 
 def parse_api_markdown(
     text: str, *, file: str = DEFAULT_API_PATH
-) -> tuple[ParsedApi, list[ImportWarning]]:
+) -> tuple[ParsedApi, list[ImportNote]]:
     reader = _Reader(file)
     document = _split_file(text, API_TITLE, reader)
     api = ParsedApi(document.title, document.overview, document.overview_line)
@@ -453,7 +453,7 @@ _MODEL_LABELS = {"Table": "table", "Ownership": "ownership"}
 
 def parse_schema_markdown(
     text: str, *, file: str = DEFAULT_SCHEMA_PATH
-) -> tuple[ParsedSchema, list[ImportWarning]]:
+) -> tuple[ParsedSchema, list[ImportNote]]:
     reader = _Reader(file)
     document = _split_file(text, SCHEMA_TITLE, reader)
     schema = ParsedSchema(document.title, document.overview, document.overview_line)

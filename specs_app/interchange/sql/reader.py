@@ -20,12 +20,8 @@ from specs_app.interchange.names import (
     one_line,
     shortened,
 )
-from specs_app.interchange.records import (
-    ImportWarning,
-    ParsedField,
-    ParsedIndex,
-    ParsedModel,
-)
+from specs_app.interchange.notes import ImportNote
+from specs_app.interchange.records import ParsedField, ParsedIndex, ParsedModel
 from specs_app.interchange.sql.statements import (
     _ACTION_WORDS,
     _CLOSERS,
@@ -61,7 +57,7 @@ from specs_app.vocabulary import NO_ACTION
 
 def models_from_sql(
     sql: str, *, first_line: int, file: str
-) -> tuple[list[ParsedModel], list[ImportWarning]]:
+) -> tuple[list[ParsedModel], list[ImportNote]]:
     """The tables, indexes and constraints a SQL script creates. Other statements are reported
     as skipped; nothing raises."""
     reader = _SqlReader(sql, first_line, file)
@@ -84,14 +80,14 @@ class _SqlReader:
         self.newlines = [match.start() for match in re.finditer("\n", sql)]
         self.models: dict[str, ParsedModel] = {}
         self.created: set[str] = set()
-        self.warnings: list[ImportWarning] = []
+        self.warnings: list[ImportNote] = []
         self.enums: dict[str, tuple[list[str], int]] = {}
         self.enum_columns: list[tuple[ParsedField, str]] = []
         self.skipped = 0
         self.unlisted: list[int] = []
 
     def warn(self, line: int, message: str) -> None:
-        self.warnings.append(ImportWarning(self.file, line, message))
+        self.warnings.append(ImportNote(self.file, line, message))
 
     def line(self, offset: int) -> int:
         return self.first_line + bisect.bisect_left(self.newlines, offset)

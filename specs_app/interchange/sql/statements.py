@@ -11,9 +11,9 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
-from specs_app.interchange.canonical.syntax import BELONGS_TO
 from specs_app.interchange.names import model_name_for_table, one_line, shortened
 from specs_app.interchange.records import ParsedField, ParsedItem, ParsedModel, ParsedRelationship
+from specs_app.vocabulary import BELONGS_TO
 
 # ---------------------------------------------------------------------------------------------
 # SQL

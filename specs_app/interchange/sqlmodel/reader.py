@@ -8,12 +8,6 @@ models' validators (interchange/fit.py): one that would not is dropped, with a w
 import ast
 from functools import reduce
 
-from specs_app.interchange.canonical.syntax import (
-    BELONGS_TO,
-    HAS_MANY,
-    HAS_ONE,
-    MANY_TO_MANY,
-)
 from specs_app.interchange.fit import checked_models
 from specs_app.interchange.names import (
     model_name_for_table,
@@ -22,15 +16,15 @@ from specs_app.interchange.names import (
     shortened,
     singular_snake,
 )
+from specs_app.interchange.notes import ImportNote
 from specs_app.interchange.records import (
-    ImportWarning,
     ParsedField,
     ParsedIndex,
     ParsedItem,
     ParsedModel,
     ParsedRelationship,
 )
-from specs_app.vocabulary import NO_ACTION
+from specs_app.vocabulary import BELONGS_TO, HAS_MANY, HAS_ONE, MANY_TO_MANY, NO_ACTION
 
 # ---------------------------------------------------------------------------------------------
 # SQLModel
@@ -57,16 +51,16 @@ _VALIDATION_OPTIONS = (
 
 def models_from_sqlmodel(
     source: str, *, first_line: int, file: str
-) -> tuple[list[ParsedModel], list[ImportWarning]]:
+) -> tuple[list[ParsedModel], list[ImportNote]]:
     """The `table=True` classes of SQLModel code, read with `ast` (the code is never run)."""
     reader = _PythonReader(first_line, file)
     try:
         tree = ast.parse(source)
     except SyntaxError as error:
         line = reader.line(max(error.lineno or 1, 1))
-        return [], [ImportWarning(file, line, f"Python not parsed: {error.msg}")]
+        return [], [ImportNote(file, line, f"Python not parsed: {error.msg}")]
     except (ValueError, RecursionError, MemoryError) as error:
-        return [], [ImportWarning(file, first_line, f"Python not parsed: {shortened(str(error))}")]
+        return [], [ImportNote(file, first_line, f"Python not parsed: {shortened(str(error))}")]
     try:
         models = reader.read(tree)
     except Exception as error:  # a last resort: ast nodes in a shape not foreseen here
@@ -217,14 +211,14 @@ class _PythonReader:
     def __init__(self, first_line: int, file: str) -> None:
         self.first_line = first_line
         self.file = file
-        self.warnings: list[ImportWarning] = []
+        self.warnings: list[ImportNote] = []
         self.classes: dict[str, ast.ClassDef] = {}
         self.tables: dict[str, str] = {}
         self.enums: dict[str, list[str]] = {}
         self.models: dict[str, ParsedModel] = {}
 
     def warn(self, line: int, message: str) -> None:
-        self.warnings.append(ImportWarning(self.file, line, message))
+        self.warnings.append(ImportNote(self.file, line, message))
 
     def line(self, lineno: int) -> int:
         return self.first_line + lineno - 1

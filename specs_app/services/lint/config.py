@@ -9,7 +9,7 @@ from specs_app.models import Spec
 from specs_app.models.lint import LintConfig
 from specs_app.services.audit import audit_record
 from specs_app.services.errors import ServiceError
-from specs_app.services.lint.registry import RULES
+from specs_app.services.lint.rulebook import RULES
 from specs_app.services.lint.settings import DEFAULT_SETTINGS, LintSettings
 
 

@@ -8,11 +8,8 @@ from specs_app.interchange.markdown_variants.blocks import (
     Heading,
     strip_code,
 )
-from specs_app.interchange.records import (
-    ImportWarning,
-    ParsedApi,
-    ParsedEndpoint,
-)
+from specs_app.interchange.notes import ImportNote
+from specs_app.interchange.records import ParsedApi, ParsedEndpoint
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 _METHOD_PATH = re.compile(
@@ -170,7 +167,7 @@ class _Open:
 class _Reader:
     file: str
     api: ParsedApi = field(default_factory=ParsedApi)
-    warnings: list[ImportWarning] = field(default_factory=list)
+    warnings: list[ImportNote] = field(default_factory=list)
     current: _Open | None = None
     pending: Heading | None = None  # a heading that may name the endpoint below it
     section: Heading | None = None  # the last heading read
@@ -179,7 +176,7 @@ class _Reader:
     skipped_titles: dict[int, str] = field(default_factory=dict)
 
     def warn(self, line: int, message: str) -> None:
-        self.warnings.append(ImportWarning(self.file, line, message))
+        self.warnings.append(ImportNote(self.file, line, message))
 
 
 def _clean_path(path: str) -> str:

@@ -23,15 +23,11 @@ from specs_app.interchange.markdown_variants.blocks import (
 )
 from specs_app.interchange.markdown_variants.endpoints.headings import _read_block
 from specs_app.interchange.markdown_variants.endpoints.labels import _METHOD_PATH, _close, _Reader
-from specs_app.interchange.records import (
-    ImportWarning,
-    ParsedApi,
-    ParsedEndpoint,
-    ParsedParameter,
-)
+from specs_app.interchange.notes import ImportNote
+from specs_app.interchange.records import ParsedApi, ParsedEndpoint, ParsedParameter
 
 
-def parse_loose_api(text: str, *, file: str) -> tuple[ParsedApi, list[ImportWarning], list]:
+def parse_loose_api(text: str, *, file: str) -> tuple[ParsedApi, list[ImportNote], list]:
     """(api, warnings, errors) for a REST endpoints file in any common variant."""
     document = read_blocks(text, file)
     reader = _Reader(file, warnings=list(document.warnings))

@@ -2,11 +2,7 @@
 
 import re
 
-from specs_app.interchange.canonical.syntax import (
-    BELONGS_TO,
-    HAS_MANY,
-    HAS_ONE,
-)
+from specs_app.interchange.fit import numbered
 from specs_app.interchange.markdown_variants.blocks import (
     strip_code,
 )
@@ -47,6 +43,7 @@ from specs_app.interchange.records import (
     ParsedSchema,
 )
 from specs_app.interchange.sql.reader import models_from_sql
+from specs_app.vocabulary import BELONGS_TO, HAS_MANY, HAS_ONE
 
 # ---------------------------------------------------------------------------------------------
 # Assembling: merge the sources, place the part lines, complete and check every value
@@ -395,10 +392,8 @@ def _make_names_unique(models: list[ParsedModel], warn) -> None:
     tables: set[str] = set()
     for model in models:
         for attribute, seen in (("name", names), ("table", tables)):
-            value, number = getattr(model, attribute), 2
-            while getattr(model, attribute).lower() in seen:
-                setattr(model, attribute, f"{value}_{number}")
-                number += 1
+            value = getattr(model, attribute)
+            setattr(model, attribute, numbered(value, seen, "{name}_{number}", key=str.lower))
             if getattr(model, attribute) != value:
                 warn(
                     model.line,

@@ -2,18 +2,12 @@
 
 import re
 
-from specs_app.interchange.canonical.syntax import (
-    BELONGS_TO,
-    HAS_MANY,
-    HAS_ONE,
-    MANY_TO_MANY,
-    ON_DELETE_ACTIONS,
-)
 from specs_app.interchange.markdown_variants.blocks import (
     strip_code,
 )
 from specs_app.interchange.markdown_variants.schema.part_lines import _generated_index_name
-from specs_app.interchange.markdown_variants.schema.parts import _CONTROL, _plural, _snake
+from specs_app.interchange.markdown_variants.schema.parts import _plural, _snake
+from specs_app.interchange.names import one_line
 from specs_app.interchange.records import (
     ParsedField,
     ParsedIndex,
@@ -22,6 +16,7 @@ from specs_app.interchange.records import (
     ParsedRelationship,
 )
 from specs_app.models.validators import split_top_level, unbalanced_reason
+from specs_app.vocabulary import BELONGS_TO, HAS_MANY, HAS_ONE, MANY_TO_MANY, ON_DELETE_ACTIONS
 
 # ---------------------------------------------------------------------------------------------
 # The model validators' rules, applied before the importer runs them: every value fits
@@ -167,10 +162,6 @@ def _relationship_values_ok(relationship: ParsedRelationship, needs: tuple[str, 
             and bool(_REFERENCE.fullmatch(r.target_column))
         )
     return True
-
-
-def one_line(text: str) -> str:
-    return " ".join(_CONTROL.sub(" ", text or "").split())
 
 
 def _name_text(text: str) -> str:

@@ -4,13 +4,11 @@ reader shared by table cells and list items."""
 import re
 from dataclasses import dataclass, field
 
-from specs_app.interchange.canonical.syntax import (
-    ON_DELETE_ACTIONS,
-)
 from specs_app.interchange.markdown_variants.blocks import (
     strip_code,
 )
-from specs_app.models.validators import unbalanced_reason
+from specs_app.models.validators import split_top_level, unbalanced_reason
+from specs_app.vocabulary import ON_DELETE_ACTIONS
 
 # ---------------------------------------------------------------------------------------------
 # Types: `VARCHAR(255)`, `TIMESTAMP WITH TIME ZONE`, `TEXT[]`, `uuid.UUID`, `Optional[int]`, …
@@ -147,22 +145,21 @@ def _read_constraints(text: str, facts: _Facts, *, partial: bool) -> list[str]:
 
 
 def _split_parts(text: str) -> list[str]:
-    """Split at commas, semicolons and ` - ` outside brackets and quoted strings."""
-    parts, depth, quote, start = [], 0, "", 0
-    for index, char in enumerate(text):
-        if quote:
-            quote = "" if char == quote and not text[index + 1 : index + 2].isalnum() else quote
-        elif char in "'\"" and not text[index - 1 : index].isalnum():
-            quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth = max(depth - 1, 0)
-        elif depth == 0 and (char in ",;" or _is_dash_separator(text, index)):
-            parts.append(text[start:index])
-            start = index + 1
-    parts.append(text[start:])
+    """Split at commas, semicolons and ` - ` outside brackets and quoted strings (an apostrophe
+    inside a word quotes nothing)."""
+    parts = split_top_level(
+        text,
+        _part_separator,
+        brackets="()[]{}",
+        quotes="'\"",
+        quotes_in_words=False,
+        stray_closers=False,
+    )
     return [part.strip(" .") for part in parts if part.strip(" .-–—")]
+
+
+def _part_separator(text: str, index: int) -> int:
+    return 1 if text[index] in ",;" or _is_dash_separator(text, index) else 0
 
 
 def _is_dash_separator(text: str, index: int) -> bool:

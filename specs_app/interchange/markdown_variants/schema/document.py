@@ -77,12 +77,8 @@ from specs_app.interchange.markdown_variants.schema.sources import (
     _Report,
     _Source,
 )
-from specs_app.interchange.records import (
-    ImportWarning,
-    ParsedIndex,
-    ParsedModel,
-    ParsedSchema,
-)
+from specs_app.interchange.notes import ImportNote
+from specs_app.interchange.records import ParsedIndex, ParsedModel, ParsedSchema
 from specs_app.interchange.sql.reader import models_from_sql
 from specs_app.interchange.sqlmodel.reader import models_from_sqlmodel
 from specs_app.models.validators import normalize_overview
@@ -498,7 +494,7 @@ class _Reader:
             )
         return completed
 
-    def _loses_models(self, warning: ImportWarning, origin: str, model_context: bool) -> bool:
+    def _loses_models(self, warning: ImportNote, origin: str, model_context: bool) -> bool:
         """True for code that could not be read where it would define models: an error, since
         the importer would otherwise drop those models without a word."""
         if not _NOT_READ.search(warning.message):

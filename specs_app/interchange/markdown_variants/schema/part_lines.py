@@ -4,12 +4,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from specs_app.interchange.canonical.syntax import (
-    BELONGS_TO,
-    HAS_MANY,
-    HAS_ONE,
-    MANY_TO_MANY,
-)
 from specs_app.interchange.markdown_variants.blocks import (
     Block,
     ListItem,
@@ -33,6 +27,7 @@ from specs_app.interchange.records import (
     ParsedField,
 )
 from specs_app.models.validators import unbalanced_reason
+from specs_app.vocabulary import BELONGS_TO, HAS_MANY, HAS_ONE, MANY_TO_MANY
 
 # ---------------------------------------------------------------------------------------------
 # Index lines: `` `idx_tasks_user_id` on (user_id) ``, `idx_tasks_user_id: tasks(user_id)`,

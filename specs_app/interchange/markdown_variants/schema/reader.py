@@ -25,10 +25,8 @@ from specs_app.interchange.markdown_variants.schema.code_blocks import (
 from specs_app.interchange.markdown_variants.schema.document import _Reader
 from specs_app.interchange.markdown_variants.schema.parts import _ARROWS
 from specs_app.interchange.markdown_variants.schema.sources import _code_source, _Report
-from specs_app.interchange.records import (
-    ImportWarning,
-    ParsedSchema,
-)
+from specs_app.interchange.notes import ImportNote
+from specs_app.interchange.records import ParsedSchema
 from specs_app.interchange.sqlmodel.reader import models_from_sqlmodel
 
 # ---------------------------------------------------------------------------------------------
@@ -37,7 +35,7 @@ from specs_app.interchange.sqlmodel.reader import models_from_sqlmodel
 
 def parse_loose_schema(
     text: str, *, file: str
-) -> tuple[ParsedSchema, list[ImportWarning], list[ImportWarning]]:
+) -> tuple[ParsedSchema, list[ImportNote], list[ImportNote]]:
     """(schema, warnings, errors) for a database schema file in any common variant."""
     report = _Report(file)
     try:

@@ -2,13 +2,7 @@
 
 import re
 
-from specs_app.interchange.canonical.syntax import (
-    BELONGS_TO,
-    HAS_MANY,
-    HAS_ONE,
-    MANY_TO_MANY,
-    split_relationship,
-)
+from specs_app.interchange.canonical.syntax import split_relationship
 from specs_app.interchange.markdown_variants.blocks import (
     strip_code,
 )
@@ -27,6 +21,7 @@ from specs_app.interchange.records import (
     ParsedModel,
     ParsedRelationship,
 )
+from specs_app.vocabulary import BELONGS_TO, HAS_MANY, HAS_ONE, MANY_TO_MANY
 
 # ---------------------------------------------------------------------------------------------
 # Relationship lines → (the model they belong to, the relationship, what was guessed)

@@ -20,24 +20,21 @@ from specs_app.interchange.markdown_variants.schema.parts import (
     _Section,
     _snake,
 )
-from specs_app.interchange.records import (
-    ImportWarning,
-    ParsedIndex,
-    ParsedModel,
-)
+from specs_app.interchange.notes import ImportNote
+from specs_app.interchange.records import ParsedIndex, ParsedModel
 
 
 @dataclass
 class _Report:
     file: str
-    warnings: list[ImportWarning] = field(default_factory=list)
-    errors: list[ImportWarning] = field(default_factory=list)
+    warnings: list[ImportNote] = field(default_factory=list)
+    errors: list[ImportNote] = field(default_factory=list)
 
     def warn(self, line: int, message: str) -> None:
-        self.warnings.append(ImportWarning(self.file, line, message))
+        self.warnings.append(ImportNote(self.file, line, message))
 
     def error(self, line: int, message: str) -> None:
-        self.errors.append(ImportWarning(self.file, line, message))
+        self.errors.append(ImportNote(self.file, line, message))
 
 
 # ---------------------------------------------------------------------------------------------
