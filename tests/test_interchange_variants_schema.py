@@ -1,5 +1,5 @@
-"""The lenient reader of database schema specs (loose_schema.py): one small fixture per variant
-of real-world files, with the exact records each gives."""
+"""The lenient reader of database schema specs (interchange/markdown_variants/schema/): one
+small fixture per variant of real-world files, with the exact records each gives."""
 
 import pytest
 from hypothesis import HealthCheck, given, settings

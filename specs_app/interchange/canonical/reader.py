@@ -29,11 +29,9 @@ from specs_app.interchange.records import (
     ParsedEndpoint,
     ParsedError,
     ParsedField,
-    ParsedIndex,
     ParsedItem,
     ParsedModel,
     ParsedParameter,
-    ParsedRelationship,
     ParsedSchema,
     ParsedTestCase,
 )
@@ -528,19 +526,19 @@ def _field_from_cells(number: int, cells: list[str], reader: _Reader) -> ParsedF
 
 def _parse_relationships(items: list[_Item], model: ParsedModel, reader: _Reader) -> None:
     for item in items:
-        relationship = split_relationship(item.text)
+        relationship = split_relationship(item.text, item.line)
         if relationship is None:
             reader.warn(item.line, f"relationship not recognised, skipped: {item.text!r}")
             continue
-        model.relationships.append(ParsedRelationship(item.line, **vars(relationship)))
+        model.relationships.append(relationship)
 
 
 def _parse_indexes(items: list[_Item], model: ParsedModel, reader: _Reader) -> None:
     for item in items:
-        index, problem = split_index(item.text)
+        index, problem = split_index(item.text, item.line)
         if index is None:
             reader.warn(item.line, f"index not recognised ({problem}), skipped: {item.text!r}")
             continue
         if problem:
             reader.warn(item.line, problem)
-        model.indexes.append(ParsedIndex(item.line, **vars(index)))
+        model.indexes.append(index)

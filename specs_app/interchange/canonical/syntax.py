@@ -8,6 +8,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from specs_app.interchange.records import ParsedIndex, ParsedRelationship
 from specs_app.models.validators import split_top_level
 from specs_app.vocabulary import (
     BELONGS_TO,
@@ -339,17 +340,8 @@ def unwrap_default(text: str) -> str:
 # The kinds and actions themselves are specs_app/vocabulary.py's, shared with the models.
 
 
-@dataclass
-class RelationshipSpec:
-    kind: str
-    target: str
-    fk_field: str = ""
-    target_column: str = ""
-    on_delete: str = ""
-    through_table: str = ""
-
-
-def compose_relationship(r: RelationshipSpec) -> str:
+def compose_relationship(r: ParsedRelationship) -> str:
+    """The relationship's line; `r` is a record or a row (anything with its attributes)."""
     label = RELATIONSHIP_LABELS.get(r.kind, r.kind)
     if r.kind == BELONGS_TO:
         detail = f"{r.fk_field} -> {r.target_column}, {r.on_delete} on delete"
@@ -372,11 +364,11 @@ _RELATIONSHIP_PATTERNS = {
 }
 
 
-def split_relationship(text: str) -> RelationshipSpec | None:
+def split_relationship(text: str, line: int = 0) -> ParsedRelationship | None:
     for kind, pattern in _RELATIONSHIP_PATTERNS.items():
         match = pattern.match(text)
         if match:
-            return RelationshipSpec(kind=kind, **match.groupdict())
+            return ParsedRelationship(line, kind=kind, **match.groupdict())
     return None
 
 
@@ -384,15 +376,8 @@ def split_relationship(text: str) -> RelationshipSpec | None:
 # Indexes: `` `<name>`[ UNIQUE] on (<columns>)[ - <purpose>] ``
 
 
-@dataclass
-class IndexSpec:
-    name: str
-    columns: str
-    unique: bool = False
-    purpose: str = ""
-
-
-def compose_index(i: IndexSpec) -> str:
+def compose_index(i: ParsedIndex) -> str:
+    """The index's line; `i` is a record or a row (anything with its attributes)."""
     unique = " UNIQUE" if i.unique else ""
     text = f"`{i.name}`{unique} on ({i.columns})"
     return f"{text} - {i.purpose}" if i.purpose else text
@@ -401,14 +386,14 @@ def compose_index(i: IndexSpec) -> str:
 _INDEX_HEAD = re.compile(r"^`(?P<name>[^`]+)`(?P<unique> UNIQUE)? on \(")
 
 
-def split_index(text: str) -> tuple[IndexSpec | None, str | None]:
+def split_index(text: str, line: int = 0) -> tuple[ParsedIndex | None, str | None]:
     head = _INDEX_HEAD.match(text)
     if head is None:
         return None, "not of the form `name` [UNIQUE] on (columns) - purpose"
     close = matching_paren(text, head.end() - 1)
     if close is None:
         return None, "the parenthesis after on is not closed"
-    index = IndexSpec(head["name"], text[head.end() : close].strip(), bool(head["unique"]))
+    index = ParsedIndex(line, head["name"], text[head.end() : close].strip(), bool(head["unique"]))
     rest = text[close + 1 :]
     if rest.startswith(" - "):
         index.purpose = rest[3:].strip()

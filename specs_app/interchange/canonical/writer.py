@@ -13,10 +13,6 @@ from specs_app.interchange.canonical.syntax import (
     NO_CONTENT,
     NONE,
     SCHEMA_TITLE,
-    FieldConstraints,
-    FieldSpec,
-    IndexSpec,
-    RelationshipSpec,
     compose_field_constraints,
     compose_field_spec,
     compose_index,
@@ -104,24 +100,17 @@ def _response_lines(endpoint, tree: ContentRows) -> list[str]:
     return success + _error_list(tree.rows(endpoint, "errors"))
 
 
-def _field_spec(row) -> FieldSpec:
-    return FieldSpec(row.type, row.required, row.constraints, row.description)
-
-
 def _parameter_list(label: str, parameters: list) -> list[str]:
     if not parameters:
         return [f"- **{label}**: {NONE}"]
-    lines = [f"  - `{p.name}`: {compose_field_spec(_field_spec(p))}" for p in parameters]
+    lines = [f"  - `{p.name}`: {compose_field_spec(p)}" for p in parameters]
     return [f"- **{label}**:", *lines]
 
 
 def _json_item(label: str, fields: list, empty: str) -> list[str]:
     if not fields:
         return [f"- {label}: {empty}"]
-    members = [
-        f"    {json_string(f.name)}: {json_string(compose_field_spec(_field_spec(f)))}"
-        for f in fields
-    ]
+    members = [f"    {json_string(f.name)}: {json_string(compose_field_spec(f))}" for f in fields]
     with_commas = [f"{member}," for member in members[:-1]] + members[-1:]
     return [f"- {label}:", "  ```json", "  {", *with_commas, "  }", "  ```"]
 
@@ -153,9 +142,9 @@ def write_model_section(model, tree: ContentRows) -> str:
         ["### Fields", FIELDS_HEADER, FIELDS_SEPARATOR, *(_field_row(f) for f in fields)],
         [
             "### Relationships",
-            *_list_items([_relationship_text(r) for r in tree.rows(model, "relationships")]),
+            *_list_items([compose_relationship(r) for r in tree.rows(model, "relationships")]),
         ],
-        ["### Indexes", *_list_items([_index_text(i) for i in tree.rows(model, "indexes")])],
+        ["### Indexes", *_list_items([compose_index(i) for i in tree.rows(model, "indexes")])],
         [
             "### Constraints",
             *_list_items([c.text for c in tree.rows(model, "constraints")]),
@@ -168,27 +157,5 @@ def write_model_section(model, tree: ContentRows) -> str:
 
 
 def _field_row(field) -> str:
-    constraints = FieldConstraints(
-        primary_key=field.primary_key,
-        auto=field.auto,
-        references=field.references,
-        nullable=field.nullable,
-        unique=field.unique,
-        default=field.default,
-        other_constraints=field.other_constraints,
-    )
-    return table_row(
-        [field.name, field.type, compose_field_constraints(constraints), field.description]
-    )
-
-
-def _relationship_text(r) -> str:
-    return compose_relationship(
-        RelationshipSpec(
-            r.kind, r.target, r.fk_field, r.target_column, r.on_delete, r.through_table
-        )
-    )
-
-
-def _index_text(index) -> str:
-    return compose_index(IndexSpec(index.name, index.columns, index.unique, index.purpose))
+    constraints = compose_field_constraints(field)
+    return table_row([field.name, field.type, constraints, field.description])

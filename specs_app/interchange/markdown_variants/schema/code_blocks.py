@@ -155,7 +155,8 @@ def _lost_code(message: str) -> str:
 
 
 _SQLMODEL_CLASS = re.compile(r"^class \w+\([^)]*SQLModel", re.MULTILINE)
-#: code_schema's words for code it could not read at all (not for one value it left out).
+#: What the sql and sqlmodel readers say of code they could not read at all (not of one value
+#: they left out).
 _NOT_READ = re.compile(r"^(?:SQL (?:statement )?|Python )not (?:parsed|read)\b")
 
 

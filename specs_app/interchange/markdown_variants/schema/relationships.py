@@ -33,9 +33,9 @@ def _read_relationship(
     text: str, line: int, default: ParsedModel | None, registry: _Registry
 ) -> _Read | None:
     plain = " ".join(strip_code(text).split())
-    canonical = split_relationship(plain)
+    canonical = split_relationship(plain, line)
     if canonical is not None and default is not None:
-        return default, ParsedRelationship(line, **vars(canonical)), []
+        return default, canonical, []
     on_delete = _on_delete_in(plain)
     arrow = _ARROW_FK.search(plain)
     if arrow:
