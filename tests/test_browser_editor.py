@@ -5,7 +5,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from specs_app.models import ChangeRequest, Endpoint
-from specs_app.services.markdown import revision_export
+from specs_app.services.export import revision_export
 from tests.browser_helpers import log_in
 from tests.review_helpers import ready_spec
 

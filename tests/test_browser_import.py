@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from specs_app.models import ChangeRequest
-from specs_app.services.markdown import spec_import
+from specs_app.services.imports import spec_import
 from tests.browser_helpers import log_in
 from tests.markdown_helpers import golden_api, golden_schema
 

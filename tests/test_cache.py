@@ -5,13 +5,13 @@ changes."""
 import pytest
 
 from specs_app.models import Endpoint
+from specs_app.services.export import revision_export
 from specs_app.services.lint import (
     lint_draft,
     lint_revision,
     lint_settings_load,
 )
 from specs_app.services.lint_settings import lint_settings_save
-from specs_app.services.markdown import revision_export
 from tests.review_helpers import approve_and_merge, edit_endpoint, open_request, ready_spec
 
 pytestmark = pytest.mark.django_db

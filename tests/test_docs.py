@@ -24,7 +24,7 @@ FILE_PATHS = {"api": "specs/api/rest-endpoints.md", "schema": "specs/database/sc
 
 #: Where the canonical syntax module lives: the interchange package, or before it the markdown
 #: services package.
-SYNTAX_MODULES = ("specs_app.interchange.canonical.syntax", "specs_app.services.markdown.syntax")
+SYNTAX_MODULE = "specs_app.interchange.canonical.syntax"
 
 _MARKED_FENCE = re.compile(
     r"^<!-- (?P<mark>[a-z ]+)(?::\s*(?P<arg>\S+))? -->\n"
@@ -46,12 +46,7 @@ def _marked(mark: str) -> list[tuple[str | None, str]]:
 
 
 def _syntax_module():
-    for name in SYNTAX_MODULES:
-        try:
-            return importlib.import_module(name)
-        except ModuleNotFoundError:
-            continue
-    raise AssertionError(f"none of {SYNTAX_MODULES} exists: update SYNTAX_MODULES")
+    return importlib.import_module(SYNTAX_MODULE)
 
 
 def _missing(names: set[str], text: str) -> list[str]:
@@ -250,11 +245,6 @@ def test_readme_links_both_documents():
     assert "(docs/format.md)" in readme and "(docs/architecture.md)" in readme
 
 
-#: Files being moved to specs_app/interchange/ on another branch: their comments are fixed after
-#: the move (where this check covers them again).
-_MOVING = ROOT / "specs_app" / "services" / "markdown"
-
-
 def test_no_comment_points_to_a_format_file_outside_the_repository():
     stale = [
         f"{path.relative_to(ROOT)}:{number}"
@@ -262,7 +252,6 @@ def test_no_comment_points_to_a_format_file_outside_the_repository():
         for path in (ROOT / folder).rglob("*")
         if path.suffix in {".py", ".html", ".md"}
         and path.name != "test_docs.py"
-        and _MOVING not in path.parents
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if re.search(r"(?<![\w/])FORMAT\.md", line)
     ]

@@ -11,7 +11,8 @@ from specs_app.services import git as git_services
 from specs_app.services import review as services
 from specs_app.services.diff import revision_diff
 from specs_app.services.errors import ServiceError
-from specs_app.services.markdown import revision_export, spec_import
+from specs_app.services.export import revision_export
+from specs_app.services.imports import spec_import
 from tests import git_helpers
 from tests.git_helpers import push_file, remote_file
 from tests.review_helpers import approve_and_merge, edit_endpoint, ready_spec

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from specs_app.interchange.markdown_variants.blocks import MAX_BYTES
 from specs_app.models import Revision, Spec
-from specs_app.services.markdown import spec_import
-from specs_app.services.markdown.blocks import MAX_BYTES
+from specs_app.services.imports import spec_import
 from tests.markdown_helpers import golden_api, make_workspace
 
 pytestmark = pytest.mark.django_db

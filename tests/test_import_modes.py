@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from specs_app.models import ChangeRequest, Endpoint, Revision, Spec
 from specs_app.services.diff import revision_diff
-from specs_app.services.markdown import spec_import
+from specs_app.services.imports import spec_import
 from tests.markdown_helpers import golden_api, golden_schema
 
 pytestmark = pytest.mark.django_db

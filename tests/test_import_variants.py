@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from specs_app.models import BusinessRule, Endpoint, Parameter
-from specs_app.services.markdown import revision_export, spec_import
+from specs_app.services.export import revision_export
+from specs_app.services.imports import spec_import
 from tests.factories import UserFactory
 from tests.markdown_helpers import (
     API_PATH,

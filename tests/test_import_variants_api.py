@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from specs_app.services.markdown.loose_api import parse_loose_api, part_of
+from specs_app.interchange.markdown_variants.endpoints.labels import part_of
+from specs_app.interchange.markdown_variants.endpoints.reader import parse_loose_api
 
 VARIANTS = Path(__file__).parent / "fixtures" / "variants"
 

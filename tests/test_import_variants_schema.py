@@ -3,7 +3,7 @@ tests/fixtures/variants/, with the records each must produce."""
 
 from pathlib import Path
 
-from specs_app.services.markdown.loose_schema import parse_loose_schema
+from specs_app.interchange.markdown_variants.schema.reader import parse_loose_schema
 
 VARIANTS = Path(__file__).parent / "fixtures" / "variants"
 

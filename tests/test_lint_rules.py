@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from specs_app import models as m
+from specs_app.services.imports import spec_import
 from specs_app.services.lint import DEFAULT_SETTINGS, RULES, Severity, lint_revision
 from specs_app.services.lint.text import index_column_names, type_is_known
-from specs_app.services.markdown import spec_import
 from tests.factories import SpecFactory, WorkspaceFactory, published_spec
 
 pytestmark = pytest.mark.django_db

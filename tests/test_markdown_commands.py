@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from specs_app.models import ChangeRequest, Membership, Role, Spec, Workspace
-from specs_app.services.markdown import spec_import
+from specs_app.services.imports import spec_import
 from specs_app.services.revisions import revision_publish
 from tests.markdown_helpers import (
     API_PATH,

@@ -8,7 +8,7 @@ import pytest
 
 from specs_app.models import Endpoint
 from specs_app.services.diff import markdown_diff
-from specs_app.services.markdown import revision_export
+from specs_app.services.export import revision_export
 from tests.review_helpers import edit_endpoint, open_request
 
 pytestmark = pytest.mark.django_db

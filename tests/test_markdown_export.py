@@ -3,14 +3,14 @@ import re
 import pytest
 
 from specs_app.models import CONTENT_MODELS, DataModel, Endpoint, Revision
-from specs_app.services.markdown import (
+from specs_app.services.export import (
     render_api_markdown,
     render_endpoint_markdown,
     render_model_markdown,
     render_schema_markdown,
     revision_export,
-    spec_import,
 )
+from specs_app.services.imports import spec_import
 from tests.markdown_helpers import (
     API_PATH,
     SCHEMA_PATH,

@@ -3,6 +3,8 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
+from specs_app.interchange.canonical.reader import parse_api_markdown, parse_schema_markdown
+from specs_app.interchange.notes import ImportNote
 from specs_app.models import (
     BusinessRule,
     DataModel,
@@ -11,13 +13,8 @@ from specs_app.models import (
     Parameter,
     Revision,
 )
-from specs_app.services.markdown import (
-    ImportWarning,
-    parse_api_markdown,
-    parse_schema_markdown,
-    revision_export,
-    spec_import,
-)
+from specs_app.services.export import revision_export
+from specs_app.services.imports import spec_import
 from tests.markdown_helpers import (
     API_PATH,
     SCHEMA_PATH,
@@ -408,7 +405,7 @@ def test_constraint_tokens_out_of_order_are_warned():
 
 
 def test_import_warning_is_a_plain_record():
-    warning = ImportWarning("f.md", 3, "odd")
+    warning = ImportNote("f.md", 3, "odd")
 
     assert warning.to_dict() == {"file": "f.md", "line": 3, "message": "odd"}
     assert str(warning) == "f.md:3: odd"

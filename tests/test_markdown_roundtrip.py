@@ -7,6 +7,15 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from specs_app.interchange.canonical.syntax import (
+    FieldSpec,
+    compose_field_spec,
+    split_field_spec,
+    split_table_row,
+    table_row,
+    unwrap_default,
+    wrap_default,
+)
 from specs_app.models import (
     Authentication,
     BodyField,
@@ -24,18 +33,9 @@ from specs_app.models import (
     Relationship,
     TestCase,
 )
-from specs_app.models.validators import validate_balanced, validate_overview
-from specs_app.services.markdown import revision_export, spec_import
-from specs_app.services.markdown.syntax import (
-    FieldSpec,
-    compose_field_spec,
-    split_field_spec,
-    split_table_row,
-    table_row,
-    unwrap_default,
-    wrap_default,
-)
-from specs_app.services.revisions import normalize_overview
+from specs_app.models.validators import normalize_overview, validate_balanced, validate_overview
+from specs_app.services.export import revision_export
+from specs_app.services.imports import spec_import
 from tests.markdown_helpers import (
     API_PATH,
     SCHEMA_PATH,

@@ -22,7 +22,7 @@ from specs_app.models import (
     TestCase,
 )
 from specs_app.perf.bigspec import BigSpecSize, big_spec_markdown
-from specs_app.services.markdown import revision_export
+from specs_app.services.export import revision_export
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from specs_app.models import Endpoint, Membership, Revision, Spec
-from specs_app.services.markdown import revision_export
+from specs_app.services.export import revision_export
 
 pytestmark = pytest.mark.django_db
 

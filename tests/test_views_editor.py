@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from specs_app.models import BusinessRule, DataModel, Endpoint, ErrorCase, Parameter
 from specs_app.services import review as services
-from specs_app.services.markdown import revision_export
+from specs_app.services.export import revision_export
 from tests.factories import published_spec
 from tests.review_helpers import open_request, ready_spec
 

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from specs_app.models import ChangeRequest, Endpoint, Revision, Spec
-from specs_app.services.markdown import revision_export
+from specs_app.services.export import revision_export
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from specs_app.models import BusinessRule, Endpoint
 from specs_app.services.content import content_update
-from specs_app.services.markdown import revision_export
+from specs_app.services.export import revision_export
 from specs_app.services.revisions import revision_fork, revision_publish
 from tests.factories import published_spec
 

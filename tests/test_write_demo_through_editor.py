@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from specs_app.interchange.canonical.reader import parse_api_markdown, parse_schema_markdown
 from specs_app.models import DataModel, Endpoint, Spec
-from specs_app.services.markdown import parse_api_markdown, parse_schema_markdown, revision_export
+from specs_app.services.export import revision_export
 from tests.factories import SpecFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from specs_app import vocabulary
 from specs_app.models.spec import Revision
 from specs_app.models.validators import (
     validate_balanced,
@@ -110,9 +111,9 @@ class EndpointChild(ContentRow):
 
 class Parameter(EndpointChild):
     class Location(models.TextChoices):
-        HEADER = "header", "Header"
-        PATH = "path", "Path"
-        QUERY = "query", "Query"
+        HEADER = vocabulary.HEADER, "Header"
+        PATH = vocabulary.PATH, "Path"
+        QUERY = vocabulary.QUERY, "Query"
 
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="parameters")
     location = models.CharField(max_length=6, choices=Location.choices)
@@ -128,8 +129,8 @@ class Parameter(EndpointChild):
 
 class BodyField(EndpointChild):
     class Part(models.TextChoices):
-        REQUEST = "request", "Request body"
-        RESPONSE = "response", "Response"
+        REQUEST = vocabulary.REQUEST, "Request body"
+        RESPONSE = vocabulary.RESPONSE, "Response"
 
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="body_fields")
     part = models.CharField(max_length=8, choices=Part.choices)
@@ -224,19 +225,22 @@ class Field(ModelChild):
 
 
 class OnDelete(models.TextChoices):
-    CASCADE = "CASCADE"
-    SET_NULL = "SET NULL"
-    RESTRICT = "RESTRICT"
-    NO_ACTION = "NO ACTION"
-    SET_DEFAULT = "SET DEFAULT"
+    CASCADE = vocabulary.CASCADE
+    SET_NULL = vocabulary.SET_NULL
+    RESTRICT = vocabulary.RESTRICT
+    NO_ACTION = vocabulary.NO_ACTION
+    SET_DEFAULT = vocabulary.SET_DEFAULT
 
 
 class Relationship(ModelChild):
     class Kind(models.TextChoices):
-        BELONGS_TO = "belongs_to", "Belongs to"
-        HAS_ONE = "has_one", "Has one"
-        HAS_MANY = "has_many", "Has many"
-        MANY_TO_MANY = "many_to_many", "Many to many"
+        BELONGS_TO = vocabulary.BELONGS_TO, vocabulary.RELATIONSHIP_LABELS[vocabulary.BELONGS_TO]
+        HAS_ONE = vocabulary.HAS_ONE, vocabulary.RELATIONSHIP_LABELS[vocabulary.HAS_ONE]
+        HAS_MANY = vocabulary.HAS_MANY, vocabulary.RELATIONSHIP_LABELS[vocabulary.HAS_MANY]
+        MANY_TO_MANY = (
+            vocabulary.MANY_TO_MANY,
+            vocabulary.RELATIONSHIP_LABELS[vocabulary.MANY_TO_MANY],
+        )
 
     model = models.ForeignKey(DataModel, on_delete=models.CASCADE, related_name="relationships")
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -41,14 +41,16 @@ def validate_table_list(value) -> None:
         validate_table_name(name)
 
 
-def validate_rule_settings(value) -> None:
-    # Imported here: the rule registry imports the models.
-    from specs_app.services.lint.registry import RULES
+#: The ids of the lint rules, added by services/lint/registry.py as each rule registers (the
+#: models are below the services and cannot import them); apps.py loads every rule at start.
+KNOWN_RULE_IDS: set[str] = set()
 
+
+def validate_rule_settings(value) -> None:
     if not isinstance(value, dict):
         raise ValidationError("A mapping of rule id to off, error or warning is expected.")
     for rule_id, setting in value.items():
-        if rule_id not in RULES:
+        if rule_id not in KNOWN_RULE_IDS:
             raise ValidationError(f'There is no lint rule "{rule_id}".', code="unknown_rule")
         if setting not in RuleSetting.values:
             raise ValidationError(

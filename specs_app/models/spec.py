@@ -4,9 +4,7 @@ from django.db import models
 
 from specs_app.models.validators import validate_overview, validate_repo_path
 from specs_app.models.workspace import Workspace
-
-DEFAULT_API_PATH = "specs/api/rest-endpoints.md"
-DEFAULT_SCHEMA_PATH = "specs/database/schema.md"
+from specs_app.vocabulary import DEFAULT_API_PATH, DEFAULT_SCHEMA_PATH
 
 
 class Spec(models.Model):

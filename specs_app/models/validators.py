@@ -7,6 +7,7 @@ export never has to mangle a value.
 """
 
 import re
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 
@@ -97,25 +98,55 @@ def validate_parenthesised_text(value: str) -> None:
         raise ValidationError('Parentheses must balance: a "(" is not closed.', code="unbalanced")
 
 
-def split_top_level(value: str, separator: str = ", ") -> list[str]:
-    """Split at `separator` outside parentheses, brackets and single quotes."""
-    parts, depth, in_quote, start, i = [], 0, False, 0, 0
-    while i < len(value):
-        char = value[i]
-        if char == "'":
-            in_quote = not in_quote
-        elif not in_quote and char in "([":
+def split_top_level(
+    text: str,
+    separator: str | Callable[[str, int], int] = ", ",
+    *,
+    brackets: str = "()[]",
+    quotes: str = "'",
+    quotes_in_words: bool = True,
+    stray_closers: bool = True,
+) -> list[str]:
+    """Split `text` at `separator` outside brackets and quoted strings; the parts as they are.
+
+    The one scanner for every reader and rule; the rules differ by parameter:
+    - `separator`: a string, or a function (text, index) → the length of the separator that
+      starts at index (0 for none);
+    - `brackets`: pairs of opening and closing characters;
+    - `quotes`: the characters that open a quoted string (the same one closes it); with
+      `quotes_in_words` off, one inside a word (an apostrophe: don't) neither opens nor closes;
+    - `stray_closers`: a closing bracket without its opener counts (the depth goes below
+      zero, so nothing after it splits); off, it is ignored.
+    """
+    openers, closers = brackets[::2], brackets[1::2]
+    parts, depth, quote, start, i = [], 0, "", 0, 0
+    while i < len(text):
+        char = text[i]
+        if quote:
+            if char == quote and (quotes_in_words or not text[i + 1 : i + 2].isalnum()):
+                quote = ""
+        elif char in quotes and (quotes_in_words or not text[i - 1 : i].isalnum()):
+            quote = char
+        elif char in openers:
             depth += 1
-        elif not in_quote and char in ")]":
-            depth -= 1
-        elif not in_quote and depth == 0 and value.startswith(separator, i):
-            parts.append(value[start:i])
-            i += len(separator)
-            start = i
-            continue
+        elif char in closers:
+            depth = depth - 1 if stray_closers or depth > 0 else 0
+        elif depth == 0:
+            found = _separator_at(text, i, separator)
+            if found:
+                parts.append(text[start:i])
+                i += found
+                start = i
+                continue
         i += 1
-    parts.append(value[start:])
+    parts.append(text[start:])
     return parts
+
+
+def _separator_at(text: str, index: int, separator: str | Callable[[str, int], int]) -> int:
+    if isinstance(separator, str):
+        return len(separator) if text.startswith(separator, index) else 0
+    return separator(text, index)
 
 
 def validate_other_constraints(value: str) -> None:
@@ -191,3 +222,14 @@ def validate_status_code(value: int) -> None:
             f"Status {value} is not an HTTP status code: use a three-digit code such as 200.",
             code="status",
         )
+
+
+def normalize_overview(text: str) -> str:
+    """Strip trailing spaces, collapse runs of blank lines, trim the ends (docs/format.md, "File layout")."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    kept: list[str] = []
+    for line in lines:
+        if line == "" and (not kept or kept[-1] == ""):
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip("\n")

@@ -24,8 +24,9 @@ from specs_app.models import DataModel, Endpoint, Membership, Role, Spec, Worksp
 from specs_app.perf.bigspec import BigSpecSize, big_spec_markdown, make_big_spec
 from specs_app.services import review
 from specs_app.services.diff import revision_diff
+from specs_app.services.export import revision_export
+from specs_app.services.imports import spec_import
 from specs_app.services.lint import lint_revision
-from specs_app.services.markdown import revision_export, spec_import
 from specs_app.services.revisions import revision_row_count
 
 #: Seconds allowed for each operation on the 1000/300 spec, and page ratios to the trivial view.

@@ -9,16 +9,16 @@ created through the import service, the way a team's existing spec would arrive.
 import random
 from dataclasses import dataclass
 
-from specs_app.models import Spec, Workspace
-from specs_app.services.errors import ServiceError
-from specs_app.services.markdown.importer import spec_import
-from specs_app.services.markdown.syntax import (
+from specs_app.interchange.canonical.syntax import (
     API_TITLE,
     FIELDS_HEADER,
     FIELDS_SEPARATOR,
     SCHEMA_TITLE,
     json_string,
 )
+from specs_app.models import Spec, Workspace
+from specs_app.services.errors import ServiceError
+from specs_app.services.imports import spec_import
 
 _NOUN_TEXT = (
     "account invoice order product customer shipment payment refund coupon review ticket "

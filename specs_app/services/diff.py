@@ -8,7 +8,7 @@ from uuid import UUID
 from django.utils.html import escape
 
 from specs_app.models import CONTENT_MODELS, ContentRow, DataModel, Endpoint, Revision
-from specs_app.services.markdown import revision_export
+from specs_app.services.export import revision_export
 from specs_app.services.snapshot import PARENT, Snapshot, content_fields, label, revision_snapshot
 
 

@@ -42,6 +42,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
+from django.dispatch import Signal, receiver
 from django.utils import timezone
 
 from specs_app.access import require_role
@@ -49,8 +50,13 @@ from specs_app.models import ChangeRequest, Export, GitTarget, Role, Spec
 from specs_app.models.validators import validate_repo_path
 from specs_app.services.audit import audit_record
 from specs_app.services.errors import FieldErrors, ServiceError
-from specs_app.services.markdown import revision_export, spec_import
-from specs_app.services.markdown.importer import REPLACE
+from specs_app.services.export import revision_export
+from specs_app.services.imports import REPLACE, spec_import
+from specs_app.services.review import (
+    change_request_merged,
+    change_request_update_from_head,
+    latest_reviews,
+)
 
 logger = logging.getLogger(__name__)
 Status = Export.Status
@@ -66,6 +72,10 @@ STOPPED = (
 BUSY = "Another export of this spec was running, so this one did not start. Retry it."
 REMOTE_REF = "refs/studio/remote"
 ALLOWED_PROTOCOLS = "file:git:http:https:ssh"
+
+#: Sent to hand a queued export to the task backend, with `export_id`: specs_app/tasks.py
+#: enqueues its task (the services do not import the task module, which imports them).
+export_handed_off = Signal()
 
 
 class GitError(ServiceError):
@@ -369,8 +379,6 @@ def _person(user) -> tuple[str, str]:
 
 
 def commit_info_build(*, export: Export) -> CommitInfo:
-    from specs_app.services.review import latest_reviews
-
     spec, cr = export.spec, export.change_request
     if cr is None:
         cr = ChangeRequest.objects.filter(merged_revision=export.revision).first()
@@ -697,14 +705,12 @@ def export_start(*, export: Export, inline: bool = False) -> Export:
     (a few seconds after a merge) and the request never waits long on a slow remote."""
     if inline:
         return export_run(export=export)
-    from specs_app.tasks import export_run_task
-
     if export.trigger == Export.Trigger.MERGE:
         limit = _time_limit(settings.GIT_MERGE_TIMEOUT, "a merge does not wait longer for git.")
     else:
         limit = _time_limit(settings.GIT_TIMEOUT, "the most an export from a web page may take.")
     with limit:
-        export_run_task.enqueue(export.pk)
+        export_handed_off.send(Export, export_id=export.pk)
     export.refresh_from_db()
     return export
 
@@ -752,6 +758,11 @@ def export_on_merge(*, change_request_id: int) -> Export | None:
         spec=cr.spec, trigger=Export.Trigger.MERGE, requested_by=cr.merged_by, change_request=cr
     )
     return export_start(export=export)
+
+
+@receiver(change_request_merged)
+def _export_after_merge(sender, *, change_request_id: int, **kwargs) -> None:
+    export_on_merge(change_request_id=change_request_id)
 
 
 def spec_import_from_git(*, spec: Spec, actor) -> ChangeRequest:
@@ -808,8 +819,6 @@ def _import_files(spec: Spec, actor, clone: Path, commit: str, base) -> ChangeRe
 def _update_from_main(cr: ChangeRequest, actor) -> int:
     """Rebase a request made on the exported revision onto the head, as "Update from main"
     does; with conflicts it stays on that revision. Returns the number of conflicts."""
-    from specs_app.services.review import change_request_update_from_head
-
     conflicts = change_request_update_from_head(change_request=cr, actor=actor).conflicts
     cr.refresh_from_db()
     return len(conflicts)

@@ -13,7 +13,7 @@ from specs_app.models import Role, Spec
 from specs_app.models.lint import LintConfig
 from specs_app.services.audit import audit_record
 from specs_app.services.errors import ServiceError
-from specs_app.services.lint.registry import RULES
+from specs_app.services.lint.rulebook import RULES
 
 
 def lint_settings_save(

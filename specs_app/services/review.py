@@ -4,15 +4,19 @@ Each service is one transaction: lock the rows it changes, check the state and t
 change, and write an audit event.
 """
 
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, F, Max, OuterRef
+from django.dispatch import Signal
 from django.utils import timezone
 
 from specs_app.access import require_role
 from specs_app.models import (
+    ENDPOINT_CHILDREN,
+    MODEL_CHILDREN,
     ChangeRequest,
     Comment,
     ContentRow,
@@ -38,6 +42,10 @@ from specs_app.services.snapshot import revision_snapshot, snapshot_apply
 
 State = ChangeRequest.State
 Verdict = Review.Verdict
+
+#: Sent once a merge is committed, with `change_request_id`: services/git.py exports the merged
+#: revision (the review workflow does not depend on git).
+change_request_merged = Signal()
 
 
 def _lock(change_request: ChangeRequest, *states: str) -> ChangeRequest:
@@ -207,10 +215,6 @@ def change_request_duplicate(*, change_request: ChangeRequest, actor, row: Conte
 
 
 def _copy_item(revision: Revision, row: ContentRow) -> ContentRow:
-    import uuid
-
-    from specs_app.models import ENDPOINT_CHILDREN, MODEL_CHILDREN, Endpoint
-
     model = type(row)
     children = ENDPOINT_CHILDREN if model is Endpoint else MODEL_CHILDREN
     parent_field = children[0].parent_field
@@ -532,17 +536,16 @@ def change_request_merge(*, change_request: ChangeRequest, actor) -> Revision:
         cr.merged_at = timezone.now()
         cr.save(update_fields=["state", "merged_revision", "merged_by", "merged_at", "updated_at"])
         _audit(cr, actor, "change_request.merged", revision=merged.number)
-        from specs_app.services.git import export_on_merge
-
-        transaction.on_commit(lambda: export_on_merge(change_request_id=cr.pk), robust=True)
+        transaction.on_commit(
+            lambda: change_request_merged.send(ChangeRequest, change_request_id=cr.pk),
+            robust=True,
+        )
     change_request.refresh_from_db()
     return merged
 
 
 def change_requests_awaiting_review(*, user):
     """Requests in review that `user` may review and has not reviewed in their current state."""
-    from django.db.models import Exists, F, OuterRef
-
     reviewed_now = Review.objects.filter(
         change_request=OuterRef("pk"),
         reviewer=user,

@@ -12,6 +12,7 @@ from specs_app.models import (
     Revision,
     Spec,
 )
+from specs_app.models.validators import normalize_overview
 from specs_app.services.errors import RevisionImmutable
 
 _PARENT_MODELS = {"endpoint": Endpoint, "model": DataModel}
@@ -126,20 +127,7 @@ def revision_update_overviews(
     return locked
 
 
-def normalize_overview(text: str) -> str:
-    """Strip trailing spaces, collapse runs of blank lines, trim the ends (docs/format.md,
-    "File layout")."""
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    kept: list[str] = []
-    for line in lines:
-        if line == "" and (not kept or kept[-1] == ""):
-            continue
-        kept.append(line)
-    return "\n".join(kept).strip("\n")
-
-
 __all__ = [
-    "normalize_overview",
     "require_draft",
     "revision_create_draft",
     "revision_fork",

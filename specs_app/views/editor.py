@@ -21,7 +21,7 @@ from specs_app.access import get_change_request_for_user
 from specs_app.forms.editor import ITEM_FORMS, ROW_FORMS, STATUS_CHOICES, OverviewForm
 from specs_app.models import DataModel, Endpoint, Role
 from specs_app.services.errors import ServiceError, StaleVersion
-from specs_app.services.markdown import render_endpoint_markdown, render_model_markdown
+from specs_app.services.export import render_endpoint_markdown, render_model_markdown
 from specs_app.services.render import markdown_to_safe_html
 from specs_app.services.review import (
     change_request_add,

@@ -10,7 +10,7 @@ from specs_app.access import get_membership_for_user
 from specs_app.forms.imports import ImportForm
 from specs_app.models import Role
 from specs_app.services.diff import group_by_item, label_groups
-from specs_app.services.markdown import spec_import
+from specs_app.services.imports import spec_import
 
 #: Report lines shown per list: a pathological file has a warning per line, and a page of a
 #: hundred thousand of them took seconds to render and tens of MB to send. The rest are

@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from specs_app.services.markdown import revision_export
+from specs_app.services.export import revision_export
 from specs_app.services.render import markdown_to_safe_html
 from specs_app.views.context import require_revision, revision_page_context
 

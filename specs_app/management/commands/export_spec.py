@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from specs_app.management.commands._spec_ref import get_published_revision, get_spec
-from specs_app.services.markdown import revision_export
+from specs_app.services.export import revision_export
 
 
 class Command(BaseCommand):

@@ -21,8 +21,7 @@ from specs_app.models import (
     Spec,
     Workspace,
 )
-from specs_app.services.markdown import ImportResult, spec_import
-from specs_app.services.markdown.importer import MODES
+from specs_app.services.imports import MODES, ImportResult, spec_import
 
 
 class Command(BaseCommand):

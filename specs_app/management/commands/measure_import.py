@@ -34,7 +34,7 @@ from django.db import transaction
 
 from specs_app.management.commands._import_shapes import SHAPES, shaped_file
 from specs_app.models import Workspace
-from specs_app.services.markdown import spec_import
+from specs_app.services.imports import spec_import
 
 _METHOD_PATH = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE)\**\s+`?(/[^\s`)\]|,*]*)")
 #: A segment with a digit that is not a version (`v1`) nor a {placeholder}: a concrete

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from specs_app.models import Membership, Role, Spec, Workspace
-from specs_app.services.markdown import spec_import
+from specs_app.services.imports import spec_import
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo" / "todo" / "specs"
 DEMO_PASSWORD = "studio-demo"

@@ -19,7 +19,7 @@ from specs_app.services.lint.engine import (
     lint_revision,
 )
 from specs_app.services.lint.findings import Finding, Item
-from specs_app.services.lint.registry import RULES, Rule
+from specs_app.services.lint.rulebook import RULES, Rule
 
 __all__ = [
     "DEFAULT_SETTINGS",

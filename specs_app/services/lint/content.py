@@ -20,8 +20,8 @@ from specs_app.models import (
     Revision,
     TestCase,
 )
+from specs_app.services.content_tree import ContentTree, load_api_tree, load_schema_tree
 from specs_app.services.lint.findings import Item
-from specs_app.services.markdown.export import ContentTree, load_api_tree, load_schema_tree
 
 OVERVIEWS = {"api_overview": "API overview", "schema_overview": "Schema overview"}
 

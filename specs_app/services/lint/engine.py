@@ -7,7 +7,7 @@ from specs_app.services.cache import remembered
 from specs_app.services.lint.config import LintSettings, lint_settings_load
 from specs_app.services.lint.content import LintContent, load_lint_content
 from specs_app.services.lint.findings import Finding, Item
-from specs_app.services.lint.registry import RULES
+from specs_app.services.lint.rulebook import RULES
 
 
 def lint_revision(revision: Revision, config: LintSettings | None = None) -> list[Finding]:

@@ -3,16 +3,13 @@ its check (the Rules page renders them from here)."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from specs_app.models.lint import Severity
+from specs_app.models.lint import KNOWN_RULE_IDS, Severity
+from specs_app.services.lint.content import LintContent
 from specs_app.services.lint.findings import Hit
+from specs_app.services.lint.settings import LintSettings
 
-if TYPE_CHECKING:
-    from specs_app.services.lint.content import LintContent
-    from specs_app.services.lint.settings import LintSettings
-
-Check = Callable[["LintContent", "LintSettings"], Iterable[Hit]]
+Check = Callable[[LintContent, LintSettings], Iterable[Hit]]
 
 CATEGORIES = {
     "test": "Testability",
@@ -53,10 +50,7 @@ def rule(
         if rule_id in RULES:
             raise ValueError(f"Rule {rule_id} is registered twice.")
         RULES[rule_id] = Rule(rule_id, severity, title, flags, example, fix, check)
+        KNOWN_RULE_IDS.add(rule_id)
         return check
 
     return register
-
-
-# The rule modules register themselves on import.
-from specs_app.services.lint import rules  # noqa: E402, F401

@@ -2,12 +2,16 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from specs_app.models.lint import DEFAULT_OWNER_TABLE, RuleSetting, Severity
 
-if TYPE_CHECKING:
-    from specs_app.services.lint.registry import Rule
+
+class _Rule(Protocol):
+    """What the settings read of a rule (services/lint/registry.py's Rule)."""
+
+    id: str
+    severity: Severity
 
 
 @dataclass(frozen=True)
@@ -18,7 +22,7 @@ class LintSettings:
     #: Rule id → "off", "error" or "warning", for rules that do not keep their default.
     rules: Mapping[str, str] = field(default_factory=dict)
 
-    def severity_of(self, rule: "Rule") -> Severity | None:
+    def severity_of(self, rule: _Rule) -> Severity | None:
         """The severity the rule reports with, or None when it is turned off."""
         setting = self.rules.get(rule.id)
         if setting == RuleSetting.OFF:

@@ -2,6 +2,8 @@
 
 import re
 
+from specs_app.models import validators
+
 _WORD = re.compile(r"[a-z0-9_]+")
 
 #: Common English words and generic API vocabulary: sharing one of these says nothing about
@@ -258,26 +260,9 @@ def type_is_known(type_text: str, model_names: frozenset[str]) -> bool:
 
 
 def split_top_level(text: str, separator: str, brackets: str = "()[]") -> list[str]:
-    """Split at `separator` outside brackets (pairs of opening and closing characters) and
-    quotes."""
-    openers, closers = brackets[::2], brackets[1::2]
-    parts, depth, quote, current = [], 0, "", []
-    for char in text:
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char in openers:
-            depth += 1
-        elif char in closers:
-            depth -= 1
-        elif char == separator and depth == 0:
-            parts.append("".join(current).strip())
-            current = []
-            continue
-        current.append(char)
-    parts.append("".join(current).strip())
-    return parts
+    """Split at `separator` outside brackets and quotes (either kind); parts stripped."""
+    parts = validators.split_top_level(text, separator, brackets=brackets, quotes="'\"")
+    return [part.strip() for part in parts]
 
 
 # ---------------------------------------------------------------------------------------------

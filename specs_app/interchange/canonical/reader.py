@@ -1,4 +1,4 @@
-"""Canonical markdown (FORMAT.md) → parsed dataclasses, with a warning for every line that is not
+"""Canonical markdown (docs/format.md) → parsed dataclasses, with a warning for every line that is not
 understood. Canonical input gives no warning; nothing is dropped without one.
 
 Values are read as written, not validated: the importer validates them with the models' own
@@ -9,23 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from specs_app.models import DEFAULT_API_PATH, DEFAULT_SCHEMA_PATH
-from specs_app.services.markdown.parsed import (
-    ImportWarning,
-    ParsedApi,
-    ParsedBodyField,
-    ParsedEndpoint,
-    ParsedError,
-    ParsedField,
-    ParsedIndex,
-    ParsedItem,
-    ParsedModel,
-    ParsedParameter,
-    ParsedRelationship,
-    ParsedSchema,
-    ParsedTestCase,
-)
-from specs_app.services.markdown.syntax import (
+from specs_app.interchange.canonical.syntax import (
     API_TITLE,
     FIELDS_COLUMNS,
     NO_CONTENT,
@@ -38,7 +22,21 @@ from specs_app.services.markdown.syntax import (
     split_relationship,
     split_table_row,
 )
-from specs_app.services.revisions import normalize_overview
+from specs_app.interchange.notes import ImportNote
+from specs_app.interchange.records import (
+    ParsedApi,
+    ParsedBodyField,
+    ParsedEndpoint,
+    ParsedError,
+    ParsedField,
+    ParsedItem,
+    ParsedModel,
+    ParsedParameter,
+    ParsedSchema,
+    ParsedTestCase,
+)
+from specs_app.models.validators import normalize_overview
+from specs_app.vocabulary import DEFAULT_API_PATH, DEFAULT_SCHEMA_PATH
 
 Line = tuple[int, str]  # (1-based line number, text)
 
@@ -81,10 +79,10 @@ class _Section:
 @dataclass
 class _Reader:
     file: str
-    warnings: list[ImportWarning] = field(default_factory=list)
+    warnings: list[ImportNote] = field(default_factory=list)
 
     def warn(self, line: int, message: str) -> None:
-        self.warnings.append(ImportWarning(self.file, line, message))
+        self.warnings.append(ImportNote(self.file, line, message))
 
     def unrecognised(self, line: Line, where: str) -> None:
         self.warn(line[0], f"{where}: line not recognised, skipped: {line[1].strip()!r}")
@@ -262,7 +260,7 @@ _PARAMETER_LOCATIONS = {"Headers": "header", "Path Parameters": "path", "Query P
 
 def parse_api_markdown(
     text: str, *, file: str = DEFAULT_API_PATH
-) -> tuple[ParsedApi, list[ImportWarning]]:
+) -> tuple[ParsedApi, list[ImportNote]]:
     reader = _Reader(file)
     document = _split_file(text, API_TITLE, reader)
     api = ParsedApi(document.title, document.overview, document.overview_line)
@@ -453,7 +451,7 @@ _MODEL_LABELS = {"Table": "table", "Ownership": "ownership"}
 
 def parse_schema_markdown(
     text: str, *, file: str = DEFAULT_SCHEMA_PATH
-) -> tuple[ParsedSchema, list[ImportWarning]]:
+) -> tuple[ParsedSchema, list[ImportNote]]:
     reader = _Reader(file)
     document = _split_file(text, SCHEMA_TITLE, reader)
     schema = ParsedSchema(document.title, document.overview, document.overview_line)
@@ -528,19 +526,19 @@ def _field_from_cells(number: int, cells: list[str], reader: _Reader) -> ParsedF
 
 def _parse_relationships(items: list[_Item], model: ParsedModel, reader: _Reader) -> None:
     for item in items:
-        relationship = split_relationship(item.text)
+        relationship = split_relationship(item.text, item.line)
         if relationship is None:
             reader.warn(item.line, f"relationship not recognised, skipped: {item.text!r}")
             continue
-        model.relationships.append(ParsedRelationship(item.line, **vars(relationship)))
+        model.relationships.append(relationship)
 
 
 def _parse_indexes(items: list[_Item], model: ParsedModel, reader: _Reader) -> None:
     for item in items:
-        index, problem = split_index(item.text)
+        index, problem = split_index(item.text, item.line)
         if index is None:
             reader.warn(item.line, f"index not recognised ({problem}), skipped: {item.text!r}")
             continue
         if problem:
             reader.warn(item.line, problem)
-        model.indexes.append(ParsedIndex(item.line, **vars(index)))
+        model.indexes.append(index)

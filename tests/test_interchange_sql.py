@@ -5,18 +5,16 @@ from dataclasses import asdict
 
 import pytest
 
-from specs_app.models import DataModel, Field, Index, ModelConstraint, Relationship
-from specs_app.services.markdown.code_schema import (
-    model_name_for_table,
-    models_from_sql,
-    models_from_sqlmodel,
-)
-from specs_app.services.markdown.parsed import (
+from specs_app.interchange.names import model_name_for_table
+from specs_app.interchange.records import (
     ParsedField,
     ParsedIndex,
     ParsedItem,
     ParsedRelationship,
 )
+from specs_app.interchange.sql.reader import models_from_sql
+from specs_app.interchange.sqlmodel.reader import models_from_sqlmodel
+from specs_app.models import DataModel, Field, Index, ModelConstraint, Relationship
 
 
 def read_sql(sql: str, first_line: int = 1):

@@ -12,6 +12,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Validati
 from django.db import connection, transaction
 from django.db.models import ForeignKey, Model, UUIDField
 
+from specs_app.interchange.canonical.syntax import API_TITLE, SCHEMA_TITLE
+from specs_app.interchange.files import FileReading, read_spec_files
+from specs_app.interchange.notes import ImportNote
+from specs_app.interchange.records import ParsedApi, ParsedEndpoint, ParsedModel, ParsedSchema
 from specs_app.models import (
     DEFAULT_API_PATH,
     DEFAULT_SCHEMA_PATH,
@@ -33,28 +37,11 @@ from specs_app.models import (
     Workspace,
 )
 from specs_app.models.validators import validate_overview
-from specs_app.services.markdown.blocks import unreadable
-from specs_app.services.markdown.export import ContentTree, load_api_tree, load_schema_tree
-from specs_app.services.markdown.loose_api import parse_loose_api
-from specs_app.services.markdown.loose_schema import parse_loose_schema
-from specs_app.services.markdown.parse import parse_api_markdown, parse_schema_markdown
-from specs_app.services.markdown.parsed import (
-    ImportWarning,
-    ParsedApi,
-    ParsedEndpoint,
-    ParsedModel,
-    ParsedSchema,
-)
-from specs_app.services.markdown.repair import repair_api, repair_schema
-from specs_app.services.markdown.syntax import (
-    API_MARKERS,
-    API_TITLE,
-    SCHEMA_MARKERS,
-    SCHEMA_TITLE,
-    is_canonical,
-)
+from specs_app.services.content_tree import ContentTree, load_api_tree, load_schema_tree
+from specs_app.services.diff import snapshot_diff
+from specs_app.services.review import change_request_open
 from specs_app.services.revisions import revision_publish
-from specs_app.services.snapshot import PARENT, Snapshot, content_fields
+from specs_app.services.snapshot import PARENT, Snapshot, content_fields, revision_snapshot
 
 IMPORT_MESSAGE = "Imported from markdown"
 
@@ -102,8 +89,8 @@ class ImportResult:
     revision: Revision | None = None
     ok: bool = False
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTED, 0))
-    warnings: list[ImportWarning] = field(default_factory=list)
-    errors: list[ImportWarning] = field(default_factory=list)
+    warnings: list[ImportNote] = field(default_factory=list)
+    errors: list[ImportNote] = field(default_factory=list)
     spec_label: str = ""
     dry_run: bool = False
     change_request: object = None
@@ -180,13 +167,13 @@ class _Half:
 class _Checker:
     """Collects validation errors as report lines."""
 
-    errors: list[ImportWarning] = field(default_factory=list)
+    errors: list[ImportNote] = field(default_factory=list)
     #: (table, field, value) → (cleaned value, messages): a big spec repeats its values (types,
     #: flags, positions), and the field validators are pure, so each value is checked once.
     cleaned: dict[tuple, tuple] = field(default_factory=dict)
 
     def error(self, file: str, line: int, message: str) -> None:
-        self.errors.append(ImportWarning(file, line, message))
+        self.errors.append(ImportNote(file, line, message))
 
     def validate(self, row: ContentRow, *, file: str, line: int, what: str, lines=None) -> None:
         """What `row.full_clean()` (without uniqueness) would say, as report lines."""
@@ -330,8 +317,7 @@ def _model_entry(parsed: ParsedModel, position: int) -> _Entry:
 # Reading and validating one file
 
 
-def _read_api(text: str, file: str, result: ImportResult, checker: _Checker) -> _Half | None:
-    api = read_text("api", text, file, result, checker)
+def _api_half(api: ParsedApi | None, file: str, checker: _Checker) -> _Half | None:
     if api is None or not _recognised(api, api.endpoints, API_TITLE, file, checker):
         return None
     entries = [_endpoint_entry(parsed, i) for i, parsed in enumerate(api.endpoints)]
@@ -348,8 +334,7 @@ def _read_api(text: str, file: str, result: ImportResult, checker: _Checker) -> 
     return _Half(Endpoint, api.overview, entries, file)
 
 
-def _read_schema(text: str, file: str, result: ImportResult, checker: _Checker) -> _Half | None:
-    schema = read_text("schema", text, file, result, checker)
+def _schema_half(schema: ParsedSchema | None, file: str, checker: _Checker) -> _Half | None:
     if schema is None or not _recognised(schema, schema.models, SCHEMA_TITLE, file, checker):
         return None
     entries = [_model_entry(parsed, i) for i, parsed in enumerate(schema.models)]
@@ -370,60 +355,28 @@ def _read_schema(text: str, file: str, result: ImportResult, checker: _Checker) 
     return _Half(DataModel, schema.overview, entries, file)
 
 
-#: Per file: its title, the lines only a canonical file has, the canonical parser, and the
-#: lenient parser with the repair of its values.
-_PARSERS = {
-    "api": (API_TITLE, API_MARKERS, parse_api_markdown, parse_loose_api, repair_api),
-    "schema": (
-        SCHEMA_TITLE,
-        SCHEMA_MARKERS,
-        parse_schema_markdown,
-        parse_loose_schema,
-        repair_schema,
-    ),
+#: The rows the records become, by the records' attribute names (interchange/fit.py).
+ROW_MODELS = {
+    "endpoints": Endpoint,
+    "parameters": Parameter,
+    "body_fields": BodyField,
+    "errors": ErrorCase,
+    "business_rules": BusinessRule,
+    "test_cases": TestCase,
+    "models": DataModel,
+    "fields": Field,
+    "relationships": Relationship,
+    "indexes": Index,
+    "constraints": ModelConstraint,
+    "migration_notes": MigrationNote,
 }
 
 
-def read_text(key: str, text: str, file: str, result: ImportResult, checker: _Checker):
-    """The canonical parser for a canonical file, the lenient one for any other variant; None
-    (with the error reported) for a file that is not one to read at all."""
-    problem = unreadable(text)
-    if problem:
-        checker.error(file, *problem)
-        return None
-    try:
-        return _parse(key, text, file, result, checker)
-    except RecursionError:
-        # The readers refuse deep nesting where they see it; this is the net under them.
-        checker.error(file, 1, "the file nests too deeply to be read; nothing was read")
-        return None
-
-
-def _parse(key: str, text: str, file: str, result: ImportResult, checker: _Checker):
-    title, markers, canonical, loose, repair = _PARSERS[key]
-    if is_canonical(text, title, markers):
-        parsed, warnings = canonical(text, file=file)
-        result.warnings += warnings
-        return parsed
-    parsed, warnings, errors = loose(text, file=file)
-    _note_variant(file, result, errors)
-    result.warnings += warnings + repair(parsed, file)
-    for error in errors:
+def _report(reading: FileReading, result: ImportResult, checker: _Checker) -> None:
+    result.warnings += reading.warnings
+    result.variant = result.variant or reading.variant
+    for error in reading.errors:
         checker.error(error.file, error.line, error.message)
-    return parsed
-
-
-def _note_variant(file: str, result: ImportResult, errors: list) -> None:
-    if not errors:
-        result.warnings.append(
-            ImportWarning(
-                file,
-                1,
-                "not in the canonical format: read as a variant of the template; check what "
-                "this report says was guessed, normalised or skipped",
-            )
-        )
-    result.variant = True
 
 
 def _recognised(parsed, sections: list, title: str, file: str, checker: _Checker) -> bool:
@@ -664,9 +617,6 @@ def _values(row: ContentRow) -> dict:
 
 
 def _preview_changes(result: ImportResult, head: Revision, content: dict[str, _Half]) -> None:
-    from specs_app.services.diff import snapshot_diff
-    from specs_app.services.snapshot import revision_snapshot
-
     result.base = head
     result.changes = snapshot_diff(revision_snapshot(revision=head), _snapshot(content))
     result.changed_overviews = [
@@ -818,8 +768,6 @@ def _note_found(result: ImportResult, halves: dict[str, _Half | None]) -> None:
 
 def _open_review(spec: Spec, draft: Revision, author, title: str, description: str):
     """An import into an existing spec is reviewed like any other change."""
-    from specs_app.services.review import change_request_open
-
     return change_request_open(
         spec=spec, author=author, title=title, description=description, working=draft
     )
@@ -860,15 +808,19 @@ def _read_halves(
             "", 0, "nothing to import: give the REST endpoints file, the schema file or both"
         )
         return {}
-    halves = {}
+    texts = {}
     if api_text is not None:
-        halves["api"] = _read_api(api_text, spec.api_path or DEFAULT_API_PATH, result, checker)
+        texts["api"] = (api_text, spec.api_path or DEFAULT_API_PATH)
     if schema_text is not None:
-        file = spec.schema_path or DEFAULT_SCHEMA_PATH
-        halves["schema"] = _read_schema(schema_text, file, result, checker)
+        texts["schema"] = (schema_text, spec.schema_path or DEFAULT_SCHEMA_PATH)
+    halves = {}
+    for kind, reading in read_spec_files(texts, row_models=ROW_MODELS).items():
+        _report(reading, result, checker)
+        halves[kind] = _HALF_OF[kind](reading.parsed, reading.file, checker)
     return halves
 
 
+_HALF_OF = {"api": _api_half, "schema": _schema_half}
 _HALVES = {
     "api": (load_api_tree, Endpoint, "api_overview"),
     "schema": (load_schema_tree, DataModel, "schema_overview"),

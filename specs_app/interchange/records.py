@@ -4,22 +4,6 @@ the canonical importer and importers of looser variants can share them."""
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
-class ImportWarning:
-    """One line of an import report (a warning or an error). It shadows Python's built-in
-    ImportWarning inside modules that import it, which none of them uses."""
-
-    file: str
-    line: int
-    message: str
-
-    def to_dict(self) -> dict:
-        return {"file": self.file, "line": self.line, "message": self.message}
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
-
-
 @dataclass
 class ParsedItem:
     """A business rule, constraint or migration note: one line of text."""

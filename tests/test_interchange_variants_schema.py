@@ -1,14 +1,14 @@
-"""The lenient reader of database schema specs (loose_schema.py): one small fixture per variant
-of real-world files, with the exact records each gives."""
+"""The lenient reader of database schema specs (interchange/markdown_variants/schema/): one
+small fixture per variant of real-world files, with the exact records each gives."""
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from specs_app.interchange.markdown_variants.schema.reader import parse_loose_schema
+from specs_app.interchange.records import ParsedModel
 from specs_app.models import DataModel, Field, Index, MigrationNote, ModelConstraint, Relationship
 from specs_app.models.validators import validate_overview
-from specs_app.services.markdown.loose_schema import parse_loose_schema
-from specs_app.services.markdown.parsed import ParsedModel
 
 FILE = "specs/database/schema.md"
 

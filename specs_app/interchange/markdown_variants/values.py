@@ -5,9 +5,10 @@ import json
 import re
 from dataclasses import dataclass
 
-from specs_app.services.markdown.blocks import Fence, Table, strip_code
-from specs_app.services.markdown.parsed import ImportWarning, ParsedBodyField, ParsedParameter
-from specs_app.services.markdown.syntax import matching_paren, split_field_spec
+from specs_app.interchange.canonical.syntax import matching_paren, split_field_spec
+from specs_app.interchange.markdown_variants.blocks import Fence, Table, strip_code
+from specs_app.interchange.notes import ImportNote
+from specs_app.interchange.records import ParsedBodyField, ParsedParameter
 
 _TYPE_WORDS = (
     "string|str|text|integer|int|int32|int64|number|float|double|decimal|boolean|bool|uuid|"
@@ -209,7 +210,7 @@ def _description_flags(description: str, spec: _Spec) -> None:
 
 def parameters_from_table(
     table: Table, location: str, path: str, file: str
-) -> tuple[list[ParsedParameter], list[ImportWarning]]:
+) -> tuple[list[ParsedParameter], list[ImportNote]]:
     columns = _columns(table.header)
     rows, warnings = _table_specs(table, columns, file)
     parameters = []
@@ -230,7 +231,7 @@ def _table_specs(table: Table, columns: dict[str, int], file: str):
     for line, cells in table.rows:
         spec = _spec_from_cells(cells, columns)
         if spec is None:
-            warnings.append(ImportWarning(file, line, f"table row without a name skipped: {cells}"))
+            warnings.append(ImportNote(file, line, f"table row without a name skipped: {cells}"))
         else:
             rows.append((line, cells, spec))
     return rows, warnings
@@ -319,7 +320,7 @@ def body_fields_from_fence(fence: Fence, part: str, file: str):
     if fence.lang not in _JSONISH or "{" not in fence.text:
         end = fence.lines[-1][0] if fence.lines else fence.line
         message = f"code block (lines {fence.line}-{end}) is not a JSON object; not imported"
-        return [], [ImportWarning(file, fence.line, message)]
+        return [], [ImportNote(file, fence.line, message)]
     schema = _json_schema(fence.text)
     if schema is not None:
         return _fields_from_schema(schema, fence.line + 1, part), []
@@ -331,7 +332,7 @@ def body_fields_from_fence(fence: Fence, part: str, file: str):
             f"{len(fields)} {part} fields read from the JSON on lines {fence.line}-{last}; "
             "types inferred from the example values"
         )
-        return fields, [ImportWarning(file, fence.line, message)]
+        return fields, [ImportNote(file, fence.line, message)]
     return fields, []
 
 

@@ -4,13 +4,14 @@ reported, never stored half-valid."""
 
 import pytest
 
-from specs_app.services.markdown.parsed import (
+from specs_app.interchange.fit import repair_api
+from specs_app.interchange.records import (
     ParsedApi,
     ParsedEndpoint,
     ParsedError,
     ParsedParameter,
 )
-from specs_app.services.markdown.repair import repair_api
+from specs_app.services.imports import ROW_MODELS
 
 
 def endpoint(name: str, path: str, line: int = 3, **children) -> ParsedEndpoint:
@@ -29,7 +30,7 @@ def test_values_are_normalised_and_each_normalisation_is_reported():
     parameter = ParsedParameter(5, "query", "`q`", "string (required)", True, "max (10", "")
     api = ParsedApi(endpoints=[endpoint("Search\nall", "/api/search", parameters=[parameter])])
 
-    warnings = repair_api(api, "api.md")
+    warnings = repair_api(api, "api.md", ROW_MODELS)
 
     (repaired,) = api.endpoints
     assert repaired.name == "Search all"
@@ -45,7 +46,7 @@ def test_values_are_normalised_and_each_normalisation_is_reported():
 def test_a_repeated_endpoint_name_is_numbered_and_both_are_kept():
     api = ParsedApi(endpoints=[endpoint("List", "/a"), endpoint("List", "/b", line=9)])
 
-    warnings = repair_api(api, "api.md")
+    warnings = repair_api(api, "api.md", ROW_MODELS)
 
     assert [e.name for e in api.endpoints] == ["List", "List (2)"]
     assert [(w.line, "renamed “List (2)”" in w.message) for w in warnings] == [(9, True)]
@@ -55,7 +56,7 @@ def test_a_repeated_endpoint_name_is_numbered_and_both_are_kept():
 def test_a_row_that_cannot_be_stored_is_left_out_with_its_line(code):
     api = ParsedApi(endpoints=[endpoint("Get", "/a", errors=[ParsedError(7, code, "odd")])])
 
-    warnings = repair_api(api, "api.md")
+    warnings = repair_api(api, "api.md", ROW_MODELS)
 
     assert api.endpoints[0].errors == []
     assert [w.line for w in warnings] == [7] and "not imported" in warnings[0].message

@@ -1,4 +1,4 @@
-"""The encodings of FORMAT.md, each written next to its inverse so that they stay exact inverses.
+"""The encodings of the canonical format (docs/format.md), each written next to its inverse so that they stay exact inverses.
 
 Everything here works on plain values (strings, booleans), never on model instances, so that the
 exporter, the canonical parser and later importers share one definition of the format.
@@ -8,7 +8,16 @@ import json
 import re
 from dataclasses import dataclass
 
+from specs_app.interchange.records import ParsedIndex, ParsedRelationship
 from specs_app.models.validators import split_top_level
+from specs_app.vocabulary import (
+    BELONGS_TO,
+    HAS_MANY,
+    HAS_ONE,
+    MANY_TO_MANY,
+    ON_DELETE_ACTIONS,
+    RELATIONSHIP_LABELS,
+)
 
 API_TITLE = "# REST API Endpoints"
 SCHEMA_TITLE = "# Database Schema"
@@ -308,7 +317,7 @@ def _closes_at_end(expression: str) -> bool:
 
 
 def _needs_wrapping(expression: str) -> bool:
-    # FORMAT.md wraps an expression with a top-level comma. An expression that is itself
+    # docs/format.md ("Fields", the constraints cell) wraps an expression with a top-level comma. An expression that is itself
     # `(…)` around such an expression would read back one level unwrapped, so it is wrapped too.
     if _has_top_level_comma(expression):
         return True
@@ -328,27 +337,11 @@ def unwrap_default(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Relationships
 
-BELONGS_TO, HAS_ONE, HAS_MANY, MANY_TO_MANY = "belongs_to", "has_one", "has_many", "many_to_many"
-RELATIONSHIP_LABELS = {
-    BELONGS_TO: "Belongs to",
-    HAS_ONE: "Has one",
-    HAS_MANY: "Has many",
-    MANY_TO_MANY: "Many to many",
-}
-ON_DELETE_ACTIONS = ("CASCADE", "SET NULL", "RESTRICT", "NO ACTION", "SET DEFAULT")
+# The kinds and actions themselves are specs_app/vocabulary.py's, shared with the models.
 
 
-@dataclass
-class RelationshipSpec:
-    kind: str
-    target: str
-    fk_field: str = ""
-    target_column: str = ""
-    on_delete: str = ""
-    through_table: str = ""
-
-
-def compose_relationship(r: RelationshipSpec) -> str:
+def compose_relationship(r: ParsedRelationship) -> str:
+    """The relationship's line; `r` is a record or a row (anything with its attributes)."""
     label = RELATIONSHIP_LABELS.get(r.kind, r.kind)
     if r.kind == BELONGS_TO:
         detail = f"{r.fk_field} -> {r.target_column}, {r.on_delete} on delete"
@@ -371,11 +364,11 @@ _RELATIONSHIP_PATTERNS = {
 }
 
 
-def split_relationship(text: str) -> RelationshipSpec | None:
+def split_relationship(text: str, line: int = 0) -> ParsedRelationship | None:
     for kind, pattern in _RELATIONSHIP_PATTERNS.items():
         match = pattern.match(text)
         if match:
-            return RelationshipSpec(kind=kind, **match.groupdict())
+            return ParsedRelationship(line, kind=kind, **match.groupdict())
     return None
 
 
@@ -383,15 +376,8 @@ def split_relationship(text: str) -> RelationshipSpec | None:
 # Indexes: `` `<name>`[ UNIQUE] on (<columns>)[ - <purpose>] ``
 
 
-@dataclass
-class IndexSpec:
-    name: str
-    columns: str
-    unique: bool = False
-    purpose: str = ""
-
-
-def compose_index(i: IndexSpec) -> str:
+def compose_index(i: ParsedIndex) -> str:
+    """The index's line; `i` is a record or a row (anything with its attributes)."""
     unique = " UNIQUE" if i.unique else ""
     text = f"`{i.name}`{unique} on ({i.columns})"
     return f"{text} - {i.purpose}" if i.purpose else text
@@ -400,14 +386,14 @@ def compose_index(i: IndexSpec) -> str:
 _INDEX_HEAD = re.compile(r"^`(?P<name>[^`]+)`(?P<unique> UNIQUE)? on \(")
 
 
-def split_index(text: str) -> tuple[IndexSpec | None, str | None]:
+def split_index(text: str, line: int = 0) -> tuple[ParsedIndex | None, str | None]:
     head = _INDEX_HEAD.match(text)
     if head is None:
         return None, "not of the form `name` [UNIQUE] on (columns) - purpose"
     close = matching_paren(text, head.end() - 1)
     if close is None:
         return None, "the parenthesis after on is not closed"
-    index = IndexSpec(head["name"], text[head.end() : close].strip(), bool(head["unique"]))
+    index = ParsedIndex(line, head["name"], text[head.end() : close].strip(), bool(head["unique"]))
     rest = text[close + 1 :]
     if rest.startswith(" - "):
         index.purpose = rest[3:].strip()

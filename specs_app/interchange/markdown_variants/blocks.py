@@ -8,7 +8,7 @@ This is not a full CommonMark parser: it reads what hand-written and AI-written 
 import re
 from dataclasses import dataclass, field
 
-from specs_app.services.markdown.parsed import ImportWarning
+from specs_app.interchange.notes import ImportNote
 
 Line = tuple[int, str]
 
@@ -72,8 +72,8 @@ Block = Heading | Fence | Table | ListItem | Paragraph
 @dataclass
 class Document:
     blocks: list[Block]
-    warnings: list[ImportWarning]
-    errors: list[ImportWarning]
+    warnings: list[ImportNote]
+    errors: list[ImportNote]
     #: The normalised text's lines (index 0 is line 1), to quote text as it was written.
     lines: list[str] = field(default_factory=list)
 
@@ -81,11 +81,11 @@ class Document:
 def read_blocks(text: str, file: str) -> Document:
     """The blocks of `text`, with warnings for what was normalised and errors for what makes the
     file unreadable (binary content, an unclosed fence, a size over MAX_BYTES)."""
-    warnings: list[ImportWarning] = []
-    errors: list[ImportWarning] = []
+    warnings: list[ImportNote] = []
+    errors: list[ImportNote] = []
     problem = unreadable(text)
     if problem:
-        errors.append(ImportWarning(file, *problem))
+        errors.append(ImportNote(file, *problem))
         return Document([], warnings, errors)
     text = _normalise(text, file, warnings)
     raw = text.split("\n")
@@ -115,20 +115,20 @@ def unreadable(text: str) -> tuple[int, str] | None:
     return None
 
 
-def _normalise(text: str, file: str, warnings: list[ImportWarning]) -> str:
+def _normalise(text: str, file: str, warnings: list[ImportNote]) -> str:
     if text.startswith("\ufeff"):
         text = text[1:]
-        warnings.append(ImportWarning(file, 1, "byte order mark removed"))
+        warnings.append(ImportNote(file, 1, "byte order mark removed"))
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-        warnings.append(ImportWarning(file, 1, "CR or CRLF line endings read as LF"))
+        warnings.append(ImportNote(file, 1, "CR or CRLF line endings read as LF"))
     if "\t" in text:
         text = text.replace("\t", "    ")
-        warnings.append(ImportWarning(file, 1, "tabs read as four spaces"))
+        warnings.append(ImportNote(file, 1, "tabs read as four spaces"))
     return text
 
 
-def _blocks(lines: list[Line], file: str, errors: list[ImportWarning]) -> list[Block]:
+def _blocks(lines: list[Line], file: str, errors: list[ImportNote]) -> list[Block]:
     blocks: list[Block] = []
     index = 0
     while index < len(lines):
@@ -138,7 +138,7 @@ def _blocks(lines: list[Line], file: str, errors: list[ImportWarning]) -> list[B
             block, index = _read_fence(lines, index, fence)
             if not block.closed:
                 errors.append(
-                    ImportWarning(
+                    ImportNote(
                         file,
                         number,
                         f"the code fence opened on line {number} is never closed, so every "
@@ -204,7 +204,7 @@ _BRACKETS = re.compile(r"[][{}()]")
 _OPENING = frozenset("[{(")
 
 
-def _too_deep(fence: Fence, file: str) -> list[ImportWarning]:
+def _too_deep(fence: Fence, file: str) -> list[ImportNote]:
     """An error for a code block whose brackets nest deeper than MAX_NESTING: the JSON, SQL and
     Python readers would recurse once per level (strings are not told apart; no real schema
     comes near the limit either way)."""
@@ -218,7 +218,7 @@ def _too_deep(fence: Fence, file: str) -> list[ImportWarning]:
     if deepest <= MAX_NESTING:
         return []
     return [
-        ImportWarning(
+        ImportNote(
             file,
             fence.line,
             f"the code block on line {fence.line} nests brackets more than {MAX_NESTING} "
@@ -244,11 +244,11 @@ def _read_table(lines: list[Line], index: int) -> tuple[Table, int]:
     return table, index
 
 
-def _ragged_rows(table: Table, file: str) -> list[ImportWarning]:
+def _ragged_rows(table: Table, file: str) -> list[ImportNote]:
     """A row with missing or extra cells would put values under the wrong column."""
     width = len(table.header)
     return [
-        ImportWarning(
+        ImportNote(
             file,
             line,
             f"table row has {len(cells)} cells, its header (line {table.line}) has {width}; "

@@ -1,0 +1,55 @@
+"""Revision → its two canonical markdown files: load the content tree, call the pure writer."""
+
+from specs_app.interchange.canonical.writer import (
+    write_api_markdown,
+    write_endpoint_section,
+    write_model_section,
+    write_schema_markdown,
+)
+from specs_app.interchange.files import write_spec_files
+from specs_app.models import DataModel, Endpoint, Revision
+from specs_app.services.cache import remembered
+from specs_app.services.content_tree import (
+    load_api_tree,
+    load_endpoint_tree,
+    load_model_tree,
+    load_schema_tree,
+)
+
+
+def revision_export(revision: Revision) -> dict[str, str]:
+    """`{spec.api_path: api markdown, spec.schema_path: schema markdown}`. A published
+    revision's files are computed once (see services/cache.py)."""
+    spec = revision.spec
+
+    def export() -> dict[str, str]:
+        return write_spec_files(
+            api_path=spec.api_path,
+            api_rows=load_api_tree(revision=revision),
+            api_overview=revision.api_overview,
+            schema_path=spec.schema_path,
+            schema_rows=load_schema_tree(revision=revision),
+            schema_overview=revision.schema_overview,
+        )
+
+    if not revision.is_published:
+        return export()
+    return remembered(("export", revision.pk, spec.api_path, spec.schema_path), export)
+
+
+def render_api_markdown(revision: Revision) -> str:
+    return write_api_markdown(load_api_tree(revision=revision), revision.api_overview)
+
+
+def render_schema_markdown(revision: Revision) -> str:
+    return write_schema_markdown(load_schema_tree(revision=revision), revision.schema_overview)
+
+
+def render_endpoint_markdown(endpoint: Endpoint) -> str:
+    """One endpoint's `##` section (no trailing newline), as it appears in the API file."""
+    return write_endpoint_section(endpoint, load_endpoint_tree(endpoint))
+
+
+def render_model_markdown(model: DataModel) -> str:
+    """One model's `##` section (no trailing newline), as it appears in the schema file."""
+    return write_model_section(model, load_model_tree(model))
