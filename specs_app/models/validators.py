@@ -225,7 +225,8 @@ def validate_status_code(value: int) -> None:
 
 
 def normalize_overview(text: str) -> str:
-    """Strip trailing spaces, collapse runs of blank lines, trim the ends (docs/format.md, "File layout")."""
+    """Strip trailing spaces, collapse runs of blank lines, trim the ends (docs/format.md,
+    "File layout")."""
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     kept: list[str] = []
     for line in lines:

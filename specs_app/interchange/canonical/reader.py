@@ -1,5 +1,5 @@
-"""Canonical markdown (docs/format.md) → parsed dataclasses, with a warning for every line that is not
-understood. Canonical input gives no warning; nothing is dropped without one.
+"""Canonical markdown (docs/format.md) → parsed dataclasses, with a warning for every line that
+is not understood. Canonical input gives no warning; nothing is dropped without one.
 
 Values are read as written, not validated: the importer validates them with the models' own
 validators so that the messages are the editor's.

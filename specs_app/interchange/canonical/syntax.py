@@ -1,4 +1,5 @@
-"""The encodings of the canonical format (docs/format.md), each written next to its inverse so that they stay exact inverses.
+"""The encodings of the canonical format (docs/format.md), each written next to its inverse so
+that they stay exact inverses.
 
 Everything here works on plain values (strings, booleans), never on model instances, so that the
 exporter, the canonical parser and later importers share one definition of the format.
@@ -317,8 +318,9 @@ def _closes_at_end(expression: str) -> bool:
 
 
 def _needs_wrapping(expression: str) -> bool:
-    # docs/format.md ("Fields", the constraints cell) wraps an expression with a top-level comma. An expression that is itself
-    # `(…)` around such an expression would read back one level unwrapped, so it is wrapped too.
+    # docs/format.md ("Fields", the constraints cell) wraps an expression with a top-level comma.
+    # An expression that is itself `(…)` around such an expression would read back one level
+    # unwrapped, so it is wrapped too.
     if _has_top_level_comma(expression):
         return True
     return _is_wrapped(expression) and _needs_wrapping(expression[1:-1])

@@ -1,4 +1,5 @@
-"""Content rows → canonical markdown (docs/format.md). Pure: it knows no ORM model and queries nothing.
+"""Content rows → canonical markdown (docs/format.md). Pure: it knows no ORM model and queries
+nothing.
 
 The rows are read by attribute (`endpoint.method`, `field.type`, …); services/export.py loads
 them (services/content_tree.py) and calls these functions.
