@@ -250,8 +250,7 @@ def test_no_comment_points_to_a_format_file_outside_the_repository():
         f"{path.relative_to(ROOT)}:{number}"
         for folder in ("specs_app", "studio", "tests", "templates")
         for path in (ROOT / folder).rglob("*")
-        if path.suffix in {".py", ".html", ".md"}
-        and path.name != "test_docs.py"
+        if path.suffix in {".py", ".html", ".md"} and path.name != "test_docs.py"
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if re.search(r"(?<![\w/])FORMAT\.md", line)
     ]
