@@ -357,14 +357,18 @@ def _parameters(item: _Item, value: str, location: str, reader: _Reader) -> list
     parameters = []
     for number, text in item.nested:
         match = _PARAMETER.match(text)
-        spec, problem = split_field_spec(match["spec"]) if match else (None, None)
-        if spec is None:
+        parameter, problem = (None, None)
+        if match:
+            name = match["name"].strip()
+            parameter = ParsedParameter(number, location, name, "")
+            parameter, problem = split_field_spec(match["spec"], parameter)
+        if parameter is None:
             reason = f" ({problem})" if problem else ""
             reader.warn(number, f"parameter line not recognised{reason}, skipped: {text.strip()!r}")
             continue
         if problem:
             reader.warn(number, problem)
-        parameters.append(ParsedParameter(number, location, match["name"].strip(), **vars(spec)))
+        parameters.append(parameter)
     return parameters
 
 
@@ -374,13 +378,14 @@ def _body(item: _Item, value: str, part: str, empty: str, reader: _Reader) -> li
     members = _json_members(item, reader)
     fields = []
     for number, key, spec_text in members:
-        spec, problem = split_field_spec(spec_text)
-        if spec is None:
+        body_field = ParsedBodyField(number, part, key.strip(), "")
+        body_field, problem = split_field_spec(spec_text, body_field)
+        if body_field is None:
             reader.warn(number, f"body field “{key}” not recognised ({problem}), skipped")
             continue
         if problem:
             reader.warn(number, problem)
-        fields.append(ParsedBodyField(number, part, key.strip(), **vars(spec)))
+        fields.append(body_field)
     return fields
 
 
@@ -518,10 +523,11 @@ def _read_table_header(rows: list[Line], line: int, where: str, reader: _Reader)
 
 def _field_from_cells(number: int, cells: list[str], reader: _Reader) -> ParsedField:
     name, field_type, constraints_cell, description = cells
-    constraints, remarks = split_field_constraints(constraints_cell)
+    parsed = ParsedField(number, name, field_type, description=description)
+    parsed, remarks = split_field_constraints(constraints_cell, parsed)
     for remark in remarks:
         reader.warn(number, f"field “{name}”: {remark}")
-    return ParsedField(number, name, field_type, description=description, **vars(constraints))
+    return parsed
 
 
 def _parse_relationships(items: list[_Item], model: ParsedModel, reader: _Reader) -> None:

@@ -7,9 +7,9 @@ exporter, the canonical parser and later importers share one definition of the f
 
 import json
 import re
-from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
-from specs_app.interchange.records import ParsedIndex, ParsedRelationship
+from specs_app.interchange.records import ParsedField, ParsedIndex, ParsedRelationship
 from specs_app.models.validators import split_top_level
 from specs_app.vocabulary import (
     BELONGS_TO,
@@ -57,44 +57,48 @@ def label_line(label: str, value: str) -> str:
 _TYPE_END = re.compile(r" \((required|optional)(?=[,)])")
 
 
-@dataclass
-class FieldSpec:
-    """The shared shape of a parameter line and a body-field JSON value."""
+class _FieldSpec(Protocol):
+    """The shared shape of a parameter line and a body-field JSON value: a `ParsedParameter`, a
+    `ParsedBodyField` or a row of either."""
 
     type: str
-    required: bool
-    constraints: str = ""
-    description: str = ""
+    required: bool | None
+    constraints: str
+    description: str
 
 
-def compose_field_spec(spec: FieldSpec) -> str:
+Spec = TypeVar("Spec", bound=_FieldSpec)
+
+
+def compose_field_spec(spec: _FieldSpec) -> str:
     flag = "required" if spec.required else "optional"
     inside = f"{flag}, {spec.constraints}" if spec.constraints else flag
     text = f"{spec.type} ({inside})"
     return f"{text} - {spec.description}" if spec.description else text
 
 
-def split_field_spec(text: str) -> tuple[FieldSpec | None, str | None]:
-    """Undo `compose_field_spec`. Returns (spec, None), or (None, why it cannot be read), or
-    (spec, remark) when the text was readable but not canonical."""
+def split_field_spec(text: str, into: Spec) -> tuple[Spec | None, str | None]:
+    """Undo `compose_field_spec` into the record `into` (its type, required flag, constraints and
+    description). Returns (into, None), or (None, why it cannot be read) leaving `into` as it
+    was, or (into, remark) when the text was readable but not canonical."""
     marker = _TYPE_END.search(text)
     if marker is None:
         return None, 'no " (required" or " (optional" after the type'
-    field_type = text[: marker.start()].strip()
-    required = marker.group(1) == "required"
     close = matching_paren(text, marker.start() + 1)
     if close is None:
         return None, "the parenthesis after the type is not closed"
-    constraints = text[marker.end() + 1 : close].strip()
+    into.type = text[: marker.start()].strip()
+    into.required = marker.group(1) == "required"
+    into.constraints = text[marker.end() + 1 : close].strip()
+    into.description = ""
     rest = text[close + 1 :]
-    spec = FieldSpec(field_type, required, constraints)
     if not rest:
-        return spec, None
+        return into, None
     if rest.startswith(" - "):
-        spec.description = rest[3:].strip()
-        return spec, None
-    spec.description = rest.strip(" -")
-    return spec, f'text after the closing parenthesis should follow " - ": {rest.strip()!r}'
+        into.description = rest[3:].strip()
+        return into, None
+    into.description = rest.strip(" -")
+    return into, f'text after the closing parenthesis should follow " - ": {rest.strip()!r}'
 
 
 def matching_paren(text: str, open_index: int) -> int | None:
@@ -179,18 +183,8 @@ FK_PREFIX, DEFAULT_PREFIX = "FK -> ", "DEFAULT "
 _RANK_OTHER = 6
 
 
-@dataclass
-class FieldConstraints:
-    primary_key: bool = False
-    auto: bool = False
-    references: str = ""
-    nullable: bool = False
-    unique: bool = False
-    default: str = ""
-    other_constraints: str = ""
-
-
-def compose_field_constraints(c: FieldConstraints) -> str:
+def compose_field_constraints(c: ParsedField) -> str:
+    """The constraints cell of a field; `c` is a record or a row (anything with its attributes)."""
     tokens = []
     if c.primary_key:
         tokens.append(PK)
@@ -219,9 +213,10 @@ def _token_rank(token: str) -> int:
     return {PK: 0, AUTO: 1, NOT_NULL: 3, NULL: 3, UNIQUE: 4}.get(token, _RANK_OTHER)
 
 
-def split_field_constraints(cell: str) -> tuple[FieldConstraints, list[str]]:
-    """Undo `compose_field_constraints`; the second value lists what was not canonical."""
-    result, remarks, others = FieldConstraints(), [], []
+def split_field_constraints(cell: str, into: ParsedField) -> tuple[ParsedField, list[str]]:
+    """Undo `compose_field_constraints` into the fresh record `into`; the second value lists what
+    was not canonical."""
+    result, remarks, others = into, [], []
     seen: set[str] = set()
     last_rank = -1
     null_token = None
@@ -272,7 +267,7 @@ def _token_key(token: str, rank: int) -> str:
 _ORDER_TEXT = "PK, auto, FK -> table.column, NOT NULL or NULL, UNIQUE, DEFAULT, other"
 
 
-def _set_token(result: FieldConstraints, token: str) -> None:
+def _set_token(result: ParsedField, token: str) -> None:
     if token == PK:
         result.primary_key = True
     elif token == AUTO:
@@ -285,7 +280,7 @@ def _set_token(result: FieldConstraints, token: str) -> None:
         result.default = unwrap_default(token[len(DEFAULT_PREFIX) :])
 
 
-def _nullability_remarks(result: FieldConstraints, null_token: str | None) -> list[str]:
+def _nullability_remarks(result: ParsedField, null_token: str | None) -> list[str]:
     if result.primary_key and null_token == NOT_NULL:
         return ["NOT NULL is implied by PK: leave it out"]
     if not result.primary_key and null_token is None:

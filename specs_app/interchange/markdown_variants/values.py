@@ -114,9 +114,10 @@ def _spec_from_text(text: str) -> _Spec | None:
     text = text.strip()
     canonical = re.match(r"^`(?P<name>[^`]+)`: (?P<spec>.*)$", text)
     if canonical:
-        spec, _ = split_field_spec(canonical["spec"])
+        named = _Spec(canonical["name"].strip(), named_in_code=True)
+        spec, _ = split_field_spec(canonical["spec"], named)
         if spec is not None:
-            return _Spec(canonical["name"].strip(), **vars(spec), named_in_code=True)
+            return spec
     name, rest, prose = _name_and_rest(text)
     if name is None:
         return None
@@ -447,9 +448,10 @@ def _example_field(line: int, part: str, name: str, value: str, comment: str) ->
         required = False if "optional" in lowered else required or "required" in lowered
         description = comment if not description else f"{comment}; {description}"
     if not kind:
-        spec, _ = split_field_spec(_string_value(value) or "")
-        if spec is not None:
-            return ParsedBodyField(line, part, name, **vars(spec))
+        spelled = ParsedBodyField(line, part, name, "")
+        spelled, _ = split_field_spec(_string_value(value) or "", spelled)
+        if spelled is not None:
+            return spelled
         kind = "string"
     return ParsedBodyField(line, part, name, kind, required, "", description)
 
@@ -468,7 +470,7 @@ def _type_of_example(value: str) -> tuple[str, bool, str]:
         return "number", True, ""
     text = _string_value(value)
     if text is not None:
-        if split_field_spec(text)[0] is not None:
+        if split_field_spec(text, _Spec(""))[0] is not None:
             return "", True, ""
         if _TYPE.fullmatch(text.strip()):
             return text.strip(), True, ""
