@@ -3,13 +3,13 @@ tests/fixtures/variants/, with the records each must produce."""
 
 from pathlib import Path
 
-from specs_app.interchange.markdown_variants.schema.reader import parse_loose_schema
+from specs_app.interchange.registry import read_schema_variant
 
 VARIANTS = Path(__file__).parent / "fixtures" / "variants"
 
 
 def parse(name: str):
-    schema, warnings, errors = parse_loose_schema((VARIANTS / name).read_text(), file=name)
+    schema, warnings, errors = read_schema_variant((VARIANTS / name).read_text(), file=name)
     assert errors == []
     return schema, warnings
 

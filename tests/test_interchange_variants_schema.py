@@ -5,8 +5,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from specs_app.interchange.markdown_variants.schema.reader import parse_loose_schema
 from specs_app.interchange.records import ParsedModel
+from specs_app.interchange.registry import read_schema_variant
 from specs_app.models import DataModel, Field, Index, MigrationNote, ModelConstraint, Relationship
 from specs_app.models.validators import validate_overview
 
@@ -14,7 +14,7 @@ FILE = "specs/database/schema.md"
 
 
 def parse(text: str):
-    return parse_loose_schema(text, file=FILE)
+    return read_schema_variant(text, file=FILE)
 
 
 def model_named(schema, name: str) -> ParsedModel:

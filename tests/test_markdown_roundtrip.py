@@ -8,13 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from specs_app.interchange.canonical.syntax import (
-    compose_field_spec,
-    split_field_spec,
     split_table_row,
     table_row,
     unwrap_default,
     wrap_default,
 )
+from specs_app.interchange.lines import compose_field_spec, split_field_spec
 from specs_app.interchange.records import ParsedParameter
 from specs_app.models import (
     Authentication,

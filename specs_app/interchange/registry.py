@@ -7,6 +7,7 @@ it can and says what it guessed.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from specs_app.interchange.canonical.reader import parse_api_markdown, parse_schema_markdown
 from specs_app.interchange.canonical.syntax import (
@@ -18,8 +19,18 @@ from specs_app.interchange.canonical.syntax import (
 )
 from specs_app.interchange.markdown_variants.endpoints.reader import parse_loose_api
 from specs_app.interchange.markdown_variants.schema.reader import parse_loose_schema
+from specs_app.interchange.markdown_variants.schema.sources import CodeReaders
+from specs_app.interchange.sql.reader import models_from_sql
+from specs_app.interchange.sqlmodel.reader import models_from_sqlmodel
 
 API, SCHEMA = "api", "schema"
+
+#: The formats know nothing of each other: a markdown variant holding SQL or SQLModel code is
+#: read with those formats' readers, handed in here.
+read_schema_variant = partial(
+    parse_loose_schema,
+    code_readers=CodeReaders(sql=models_from_sql, sqlmodel=models_from_sqlmodel),
+)
 
 
 @dataclass(frozen=True)
@@ -67,7 +78,7 @@ FORMATS = (
         SCHEMA,
         SCHEMA_TITLE,
         lambda text: True,
-        parse_loose_schema,
+        read_schema_variant,
         variant=True,
     ),
 )

@@ -17,11 +17,10 @@ from specs_app.interchange.canonical.syntax import (
     SCHEMA_TITLE,
     read_json_line,
     split_field_constraints,
-    split_field_spec,
     split_index,
-    split_relationship,
     split_table_row,
 )
+from specs_app.interchange.lines import split_field_spec, split_relationship
 from specs_app.interchange.notes import ImportNote
 from specs_app.interchange.records import (
     ParsedApi,

@@ -15,13 +15,12 @@ from specs_app.interchange.canonical.syntax import (
     NONE,
     SCHEMA_TITLE,
     compose_field_constraints,
-    compose_field_spec,
     compose_index,
-    compose_relationship,
     json_string,
     label_line,
     table_row,
 )
+from specs_app.interchange.lines import compose_field_spec, compose_relationship
 from specs_app.vocabulary import HEADER, PATH, QUERY, REQUEST, RESPONSE
 
 PARAMETER_LABELS = {HEADER: "Headers", PATH: "Path Parameters", QUERY: "Query Parameters"}

@@ -42,7 +42,6 @@ from specs_app.interchange.records import (
     ParsedRelationship,
     ParsedSchema,
 )
-from specs_app.interchange.sql.reader import models_from_sql
 from specs_app.vocabulary import BELONGS_TO, HAS_MANY, HAS_ONE
 
 # ---------------------------------------------------------------------------------------------
@@ -193,7 +192,8 @@ class _Assembler:
         return _index_spec(item.text)
 
     def _index_from_sql(self, sql: str, item: _Pending) -> _IndexSpec | None:
-        models, warnings = models_from_sql(sql, first_line=item.line, file=self.report.file)
+        read = self.report.code_readers.sql
+        models, warnings = read(sql, first_line=item.line, file=self.report.file)
         self.report.warnings += warnings
         for model in models:
             for index in model.indexes:

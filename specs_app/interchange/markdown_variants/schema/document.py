@@ -79,8 +79,6 @@ from specs_app.interchange.markdown_variants.schema.sources import (
 )
 from specs_app.interchange.notes import ImportNote
 from specs_app.interchange.records import ParsedIndex, ParsedModel, ParsedSchema
-from specs_app.interchange.sql.reader import models_from_sql
-from specs_app.interchange.sqlmodel.reader import models_from_sqlmodel
 from specs_app.models.validators import normalize_overview
 
 
@@ -457,7 +455,8 @@ class _Reader:
         origin = _code_origin(fence, model_context)
         if origin is None:
             return None
-        read = models_from_sql if origin == "SQL" else models_from_sqlmodel
+        readers = self.report.code_readers
+        read = readers.sql if origin == "SQL" else readers.sqlmodel
         code = self._code_as_written(fence)
         if origin == "SQL":
             code = self._completed_sql(code, fence)

@@ -2,10 +2,11 @@
 
 Reads the common variants of the template: a heading per model or table at any level and under
 any grouping; fields as tables (any synonym headers, in any order) or as bullet lists; SQL
-`CREATE TABLE` and SQLModel classes (read by interchange/sql and interchange/sqlmodel); the parts
-of a model under headings or bold labels with their usual synonyms; and top-level Relationships /
-Indexes / Constraints sections, whose lines go to the model they name. A model given several
-times (a table, SQL and SQLModel) becomes one model.
+`CREATE TABLE` and SQLModel classes (read by the readers of interchange/sql and
+interchange/sqlmodel, which the registry hands in); the parts of a model under headings or bold
+labels with their usual synonyms; and top-level Relationships / Indexes / Constraints sections,
+whose lines go to the model they name. A model given several times (a table, SQL and SQLModel)
+becomes one model.
 
 Nothing is dropped silently: text inside a model that the format has no place for becomes a
 constraint note, and text outside any model is named in a warning with its line range. Errors
@@ -24,20 +25,24 @@ from specs_app.interchange.markdown_variants.schema.code_blocks import (
 )
 from specs_app.interchange.markdown_variants.schema.document import _Reader
 from specs_app.interchange.markdown_variants.schema.parts import _ARROWS
-from specs_app.interchange.markdown_variants.schema.sources import _code_source, _Report
+from specs_app.interchange.markdown_variants.schema.sources import (
+    CodeReaders,
+    _code_source,
+    _Report,
+)
 from specs_app.interchange.notes import ImportNote
 from specs_app.interchange.records import ParsedSchema
-from specs_app.interchange.sqlmodel.reader import models_from_sqlmodel
 
 # ---------------------------------------------------------------------------------------------
 # Entry point
 
 
 def parse_loose_schema(
-    text: str, *, file: str
+    text: str, *, file: str, code_readers: CodeReaders
 ) -> tuple[ParsedSchema, list[ImportNote], list[ImportNote]]:
-    """(schema, warnings, errors) for a database schema file in any common variant."""
-    report = _Report(file)
+    """(schema, warnings, errors) for a database schema file in any common variant; its SQL and
+    SQLModel code is read by `code_readers`."""
+    report = _Report(file, code_readers)
     try:
         schema = _parse(text, report)
     except Exception as exc:  # a reader bug must refuse the file, not crash the import
@@ -89,7 +94,8 @@ def _is_python_file(lines: list[str]) -> bool:
 
 def _parse_python_file(source: str, report: _Report) -> ParsedSchema:
     report.warn(1, "the file is Python, not markdown: read its SQLModel table classes")
-    models, warnings = models_from_sqlmodel(source, first_line=1, file=report.file)
+    read = report.code_readers.sqlmodel
+    models, warnings = read(source, first_line=1, file=report.file)
     sources = [_code_source(model, "SQLModel") for model in models]
     for warning in warnings:
         if _NOT_READ.match(warning.message):

@@ -2,7 +2,7 @@
 
 import re
 
-from specs_app.interchange.canonical.syntax import split_relationship
+from specs_app.interchange.lines import split_relationship
 from specs_app.interchange.markdown_variants.blocks import (
     strip_code,
 )

@@ -1,5 +1,6 @@
 """What the reader collects before merging: sources of models, and part lines to place."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from specs_app.interchange.markdown_variants.blocks import (
@@ -23,10 +24,23 @@ from specs_app.interchange.markdown_variants.schema.parts import (
 from specs_app.interchange.notes import ImportNote
 from specs_app.interchange.records import ParsedIndex, ParsedModel
 
+#: `(code, first_line=…, file=…)` → (models, warnings)
+ModelsReader = Callable[..., tuple[list[ParsedModel], list[ImportNote]]]
+
+
+@dataclass(frozen=True)
+class CodeReaders:
+    """The readers of the SQL and SQLModel code a variant file may hold. The registry hands them
+    in (interchange/registry.py), so that this format imports no other."""
+
+    sql: ModelsReader
+    sqlmodel: ModelsReader
+
 
 @dataclass
 class _Report:
     file: str
+    code_readers: CodeReaders
     warnings: list[ImportNote] = field(default_factory=list)
     errors: list[ImportNote] = field(default_factory=list)
 
