@@ -37,7 +37,7 @@ def read_spec_files(
 ) -> dict[str, FileReading]:
     """`{kind: (text, file name)}` → `{kind: FileReading}`, each file read by the first format
     of interchange/registry.py that recognises it. `row_models` are the rows the records will
-    become, whose validators a variant's values are fitted to (interchange/fit.py)."""
+    become, whose validators a variant's values are fitted to (interchange/fit/)."""
     return {
         kind: read_spec_file(kind, text, file, row_models=row_models)
         for kind, (text, file) in texts.items()

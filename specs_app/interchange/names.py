@@ -1,4 +1,5 @@
-"""Names and short texts shared by the readers: table → model name, one-line messages, ON DELETE."""
+"""Names and short texts shared by the readers: table → model name, snake case and plurals, index
+names, one-line messages, backticks, ON DELETE."""
 
 import re
 
@@ -84,3 +85,29 @@ def shortened(text: str, limit: int = 80) -> str:
 def normalised_on_delete(text: str) -> str | None:
     action = " ".join(text.upper().split())
     return action if action in ON_DELETE_ACTIONS else None
+
+
+def strip_code(text: str) -> str:
+    """Text without backticks."""
+    return text.replace("`", "").strip()
+
+
+def snake_case(name: str) -> str:
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.strip())
+    return re.sub(r"[\s\-]+", "_", name).lower()
+
+
+def plural(table: str) -> str:
+    if not table.isascii() or not table:
+        return table
+    if table.endswith(("s", "x", "z", "ch", "sh")):
+        return table + "es"
+    if table.endswith("y") and table[-2:-1] not in tuple("aeiou"):
+        return table[:-1] + "ies"
+    return table + "s"
+
+
+def generated_index_name(table: str, columns: str) -> str:
+    """`idx_<table>_<columns>`, the name an index without one is given."""
+    words = [word for word in re.findall(r"\w+", columns) if word.lower() not in ("asc", "desc")]
+    return "_".join(["idx", table, *words]).lower()

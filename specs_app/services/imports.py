@@ -355,7 +355,7 @@ def _schema_half(schema: ParsedSchema | None, file: str, checker: _Checker) -> _
     return _Half(DataModel, schema.overview, entries, file)
 
 
-#: The rows the records become, by the records' attribute names (interchange/fit.py).
+#: The rows the records become, by the records' attribute names (interchange/fit/).
 ROW_MODELS = {
     "endpoints": Endpoint,
     "parameters": Parameter,

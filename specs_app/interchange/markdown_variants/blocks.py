@@ -286,8 +286,3 @@ def clean_inline(text: str, *, emoji: str = "leading") -> str:
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?!\w)", r"\1", text)
     return " ".join(text.split())
-
-
-def strip_code(text: str) -> str:
-    """Text without backticks."""
-    return text.replace("`", "").strip()

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 from specs_app.interchange.lines import matching_paren, split_field_spec
-from specs_app.interchange.markdown_variants.blocks import Fence, Table, strip_code
+from specs_app.interchange.markdown_variants.blocks import Fence, Table
+from specs_app.interchange.names import strip_code
 from specs_app.interchange.notes import ImportNote
 from specs_app.interchange.records import ParsedBodyField, ParsedParameter
 

@@ -1,7 +1,7 @@
 """SQL DDL → the importer's parsed records.
 
 Read with sqlglot. The reader never raises: what it cannot read becomes an import note at the
-file line it came from. Every value produced passes the models' validators (interchange/fit.py):
+file line it came from. Every value produced passes the models' validators (interchange/fit/):
 one that would not is dropped, with a warning, before the records are returned.
 """
 

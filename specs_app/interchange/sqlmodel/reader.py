@@ -2,7 +2,7 @@
 
 Read with Python's `ast`, never imported or executed. The reader never raises: what it cannot
 read becomes an import note at the file line it came from. Every value produced passes the
-models' validators (interchange/fit.py): one that would not is dropped, with a warning.
+models' validators (interchange/fit/): one that would not is dropped, with a warning.
 """
 
 import ast

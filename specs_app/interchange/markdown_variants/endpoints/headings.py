@@ -9,7 +9,6 @@ from specs_app.interchange.markdown_variants.blocks import (
     ListItem,
     Paragraph,
     Table,
-    strip_code,
 )
 from specs_app.interchange.markdown_variants.endpoints.labels import (
     _LABEL,
@@ -30,6 +29,7 @@ from specs_app.interchange.markdown_variants.endpoints.parts import _read_conten
 from specs_app.interchange.markdown_variants.values import (
     column_index,
 )
+from specs_app.interchange.names import strip_code
 from specs_app.interchange.records import (
     ParsedEndpoint,
     ParsedItem,

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from specs_app.interchange.markdown_variants.blocks import (
     Block,
     Heading,
-    strip_code,
 )
+from specs_app.interchange.names import strip_code
 from specs_app.interchange.notes import ImportNote
 from specs_app.interchange.records import ParsedApi, ParsedEndpoint
 

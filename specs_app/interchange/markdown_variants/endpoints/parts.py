@@ -8,7 +8,6 @@ from specs_app.interchange.markdown_variants.blocks import (
     ListItem,
     Paragraph,
     Table,
-    strip_code,
 )
 from specs_app.interchange.markdown_variants.endpoints.labels import (
     _CHECKBOX,
@@ -49,6 +48,7 @@ from specs_app.interchange.markdown_variants.values import (
     parameters_from_table,
     status_codes_in,
 )
+from specs_app.interchange.names import strip_code
 from specs_app.interchange.records import (
     ParsedEndpoint,
     ParsedError,

@@ -19,10 +19,10 @@ from specs_app.interchange.markdown_variants.blocks import (
     ListItem,
     Paragraph,
     read_blocks,
-    strip_code,
 )
 from specs_app.interchange.markdown_variants.endpoints.headings import _read_block
 from specs_app.interchange.markdown_variants.endpoints.labels import _METHOD_PATH, _close, _Reader
+from specs_app.interchange.names import strip_code
 from specs_app.interchange.notes import ImportNote
 from specs_app.interchange.records import ParsedApi, ParsedEndpoint, ParsedParameter
 

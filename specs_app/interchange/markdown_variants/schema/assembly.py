@@ -2,11 +2,7 @@
 
 import re
 
-from specs_app.interchange.fit import numbered
-from specs_app.interchange.markdown_variants.blocks import (
-    strip_code,
-)
-from specs_app.interchange.markdown_variants.schema.checks import _Checker
+from specs_app.interchange.fit import fit_variant_models
 from specs_app.interchange.markdown_variants.schema.models_by_name import (
     _group_sources,
     _merge,
@@ -14,7 +10,6 @@ from specs_app.interchange.markdown_variants.schema.models_by_name import (
     _Registry,
 )
 from specs_app.interchange.markdown_variants.schema.part_lines import (
-    _generated_index_name,
     _index_purpose,
     _index_spec,
     _IndexSpec,
@@ -34,6 +29,7 @@ from specs_app.interchange.markdown_variants.schema.relationships import (
     _read_relationship,
 )
 from specs_app.interchange.markdown_variants.schema.sources import _Pending, _Report, _Source
+from specs_app.interchange.names import generated_index_name, strip_code
 from specs_app.interchange.records import (
     ParsedField,
     ParsedIndex,
@@ -71,9 +67,7 @@ class _Assembler:
         for item in merged:
             self._complete(item, registry)
         models = [item.model for item in merged]
-        _make_names_unique(models, self.warn)
-        for model in models:
-            _Checker(model, self.warn).check()
+        fit_variant_models(models, self.warn)
         self.schema.models = models
 
     def _keep(self, group: list[_Source]) -> bool:
@@ -219,7 +213,7 @@ class _Assembler:
     def _name_indexes(self, model: ParsedModel) -> None:
         for index in model.indexes:
             if not index.name:
-                index.name = _generated_index_name(model.table, index.columns)
+                index.name = generated_index_name(model.table, index.columns)
                 self.warn(index.line, f"model “{model.name}”: index name “{index.name}” generated")
 
     # -- completing each model -------------------------------------------------------------------
@@ -385,18 +379,3 @@ def _unique_items(items: list[ParsedItem]) -> list[ParsedItem]:
             seen.add(item.text.strip())
             kept.append(item)
     return kept
-
-
-def _make_names_unique(models: list[ParsedModel], warn) -> None:
-    names: set[str] = set()
-    tables: set[str] = set()
-    for model in models:
-        for attribute, seen in (("name", names), ("table", tables)):
-            value = getattr(model, attribute)
-            setattr(model, attribute, numbered(value, seen, "{name}_{number}", key=str.lower))
-            if getattr(model, attribute) != value:
-                warn(
-                    model.line,
-                    f"model {attribute} “{value}” repeated; renamed “{getattr(model, attribute)}”",
-                )
-            seen.add(getattr(model, attribute).lower())

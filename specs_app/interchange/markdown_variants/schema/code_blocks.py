@@ -8,7 +8,6 @@ from specs_app.interchange.markdown_variants.blocks import (
     Fence,
     ListItem,
     Paragraph,
-    strip_code,
 )
 from specs_app.interchange.markdown_variants.schema.constraints import _SERIAL
 from specs_app.interchange.markdown_variants.schema.fields import _FieldLine
@@ -24,6 +23,7 @@ from specs_app.interchange.markdown_variants.schema.parts import (
     _key,
 )
 from specs_app.interchange.markdown_variants.schema.sources import _Draft, _Source
+from specs_app.interchange.names import strip_code
 from specs_app.interchange.records import (
     ParsedModel,
 )

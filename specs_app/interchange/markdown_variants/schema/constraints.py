@@ -4,9 +4,7 @@ reader shared by table cells and list items."""
 import re
 from dataclasses import dataclass, field
 
-from specs_app.interchange.markdown_variants.blocks import (
-    strip_code,
-)
+from specs_app.interchange.names import strip_code
 from specs_app.models.validators import split_top_level, unbalanced_reason
 from specs_app.vocabulary import ON_DELETE_ACTIONS
 

@@ -11,7 +11,6 @@ from specs_app.interchange.markdown_variants.blocks import (
     ListItem,
     Paragraph,
     Table,
-    strip_code,
 )
 from specs_app.interchange.markdown_variants.schema.assembly import _Assembler
 from specs_app.interchange.markdown_variants.schema.code_blocks import (
@@ -77,6 +76,7 @@ from specs_app.interchange.markdown_variants.schema.sources import (
     _Report,
     _Source,
 )
+from specs_app.interchange.names import strip_code
 from specs_app.interchange.notes import ImportNote
 from specs_app.interchange.records import ParsedIndex, ParsedModel, ParsedSchema
 from specs_app.models.validators import normalize_overview

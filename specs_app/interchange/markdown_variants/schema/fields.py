@@ -4,9 +4,6 @@
 import re
 from dataclasses import dataclass
 
-from specs_app.interchange.markdown_variants.blocks import (
-    strip_code,
-)
 from specs_app.interchange.markdown_variants.schema.constraints import (
     _TYPE_IN_TEXT,
     _clean_type,
@@ -18,6 +15,7 @@ from specs_app.interchange.markdown_variants.schema.constraints import (
     _yes_no,
 )
 from specs_app.interchange.markdown_variants.schema.parts import _is_name, _is_none, _normal_label
+from specs_app.interchange.names import strip_code
 from specs_app.interchange.records import (
     ParsedField,
 )

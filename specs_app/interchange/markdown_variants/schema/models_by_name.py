@@ -3,9 +3,6 @@
 import re
 from dataclasses import dataclass, field
 
-from specs_app.interchange.markdown_variants.blocks import (
-    strip_code,
-)
 from specs_app.interchange.markdown_variants.schema.parts import (
     _TABLE_GUESSED,
     _WORD,
@@ -13,6 +10,7 @@ from specs_app.interchange.markdown_variants.schema.parts import (
     _key,
 )
 from specs_app.interchange.markdown_variants.schema.sources import _Source
+from specs_app.interchange.names import strip_code
 from specs_app.interchange.records import (
     ParsedField,
     ParsedModel,

@@ -8,7 +8,6 @@ from specs_app.interchange.markdown_variants.blocks import (
     Block,
     ListItem,
     Paragraph,
-    strip_code,
 )
 from specs_app.interchange.markdown_variants.schema.constraints import _ACTIONS, _TARGET, _on_delete
 from specs_app.interchange.markdown_variants.schema.fields import _field_from_item
@@ -23,6 +22,7 @@ from specs_app.interchange.markdown_variants.schema.parts import (
     _normal_label,
     _part_kind,
 )
+from specs_app.interchange.names import strip_code
 from specs_app.interchange.records import (
     ParsedField,
 )
@@ -125,11 +125,6 @@ def _index_purpose(tail: str) -> str:
     if tail.startswith("(") and tail.endswith(")") and unbalanced_reason(tail[1:-1]) is None:
         tail = tail[1:-1].strip()
     return tail
-
-
-def _generated_index_name(table: str, columns: str) -> str:
-    words = [word for word in re.findall(r"\w+", columns) if word.lower() not in ("asc", "desc")]
-    return "_".join(["idx", table, *words]).lower()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,9 +10,8 @@ from specs_app.interchange.markdown_variants.blocks import (
     Fence,
     Heading,
     Table,
-    strip_code,
 )
-from specs_app.interchange.names import model_name_for_table
+from specs_app.interchange.names import model_name_for_table, plural, snake_case, strip_code
 
 # Part kinds: where a block inside (or outside) a model belongs.
 BODY, FIELDS, TABLE, OWNERSHIP = "body", "fields", "table", "ownership"
@@ -211,16 +210,16 @@ def _words_heading(words: list[str], suggests: bool) -> _HeadingName:
     if text == text.lower():
         return _HeadingName(_name_for_table(text), text, _NAME_DERIVED, _TABLE_LABEL, suggests)
     if _looks_plural(words[-1]):
-        table = _snake(text)
+        table = snake_case(text)
         return _HeadingName(_name_for_table(table), table, _NAME_DERIVED, _TABLE_HEADING, suggests)
     return _pascal_heading("".join(w[:1].upper() + w[1:] for w in words), suggests)
 
 
 def _pascal_heading(name: str, suggests: bool) -> _HeadingName:
     if _looks_plural(name):
-        table = _snake(name)
+        table = snake_case(name)
         return _HeadingName(_name_for_table(table), table, _NAME_DERIVED, _TABLE_HEADING, suggests)
-    return _HeadingName(name, _plural(_snake(name)), _NAME_HEADING, _TABLE_GUESSED, suggests)
+    return _HeadingName(name, plural(snake_case(name)), _NAME_HEADING, _TABLE_GUESSED, suggests)
 
 
 def _looks_plural(word: str) -> bool:
@@ -228,24 +227,9 @@ def _looks_plural(word: str) -> bool:
     return word.isascii() and lower.endswith("s") and not lower.endswith(("ss", "us", "is"))
 
 
-def _snake(name: str) -> str:
-    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.strip())
-    return re.sub(r"[\s\-]+", "_", name).lower()
-
-
-def _plural(table: str) -> str:
-    if not table.isascii() or not table:
-        return table
-    if table.endswith(("s", "x", "z", "ch", "sh")):
-        return table + "es"
-    if table.endswith("y") and table[-2:-1] not in tuple("aeiou"):
-        return table[:-1] + "ies"
-    return table + "s"
-
-
 @lru_cache(maxsize=4096)
 def _name_for_table(table: str) -> str:
-    return model_name_for_table(_snake(table)) or table
+    return model_name_for_table(snake_case(table)) or table
 
 
 @lru_cache(maxsize=4096)

@@ -3,9 +3,6 @@
 import re
 
 from specs_app.interchange.lines import split_relationship
-from specs_app.interchange.markdown_variants.blocks import (
-    strip_code,
-)
 from specs_app.interchange.markdown_variants.schema.models_by_name import _Registry
 from specs_app.interchange.markdown_variants.schema.part_lines import (
     _ARROW_FK,
@@ -15,7 +12,8 @@ from specs_app.interchange.markdown_variants.schema.part_lines import (
     _cardinality_kind,
     _on_delete_in,
 )
-from specs_app.interchange.markdown_variants.schema.parts import _name_for_table, _snake
+from specs_app.interchange.markdown_variants.schema.parts import _name_for_table
+from specs_app.interchange.names import snake_case, strip_code
 from specs_app.interchange.records import (
     ParsedField,
     ParsedModel,
@@ -122,7 +120,7 @@ def _belongs_to(
     fk = _field_named(subject, via) or _field_referencing(subject, target.table)
     guesses = []
     if fk is None:
-        fk_name = via if _is_fk_name(via) else f"{_snake(target.name)}_id"
+        fk_name = via if _is_fk_name(via) else f"{snake_case(target.name)}_id"
         target_column = f"{target.table}.{_primary_key_name(target)}"
         guesses.append(
             f"belongs to {target.name}: foreign key {fk_name} -> {target_column} guessed"
@@ -140,7 +138,7 @@ def _has(kind: str, subject: ParsedModel, target: ParsedModel, via: str, line: i
     fk = _field_named(target, via) or _field_referencing(target, subject.table)
     guesses = []
     if fk is None:
-        column = via if _is_fk_name(via) else f"{_snake(subject.name)}_id"
+        column = via if _is_fk_name(via) else f"{snake_case(subject.name)}_id"
         fk_field = f"{target.table}.{column}"
         guesses.append(f"{kind.replace('_', ' ')} {target.name}: foreign key {fk_field} guessed")
     else:

@@ -17,10 +17,9 @@ from specs_app.interchange.markdown_variants.schema.parts import (
     _HeadingName,
     _key,
     _name_for_table,
-    _plural,
     _Section,
-    _snake,
 )
+from specs_app.interchange.names import plural, snake_case
 from specs_app.interchange.notes import ImportNote
 from specs_app.interchange.records import ParsedIndex, ParsedModel
 
@@ -88,7 +87,7 @@ def _code_source(model: ParsedModel, origin: str) -> _Source:
         # Without __tablename__, SQLModel names the table after the class (`task`).
         table_rank = _TABLE_SQLMODEL if "table" in model.lines else _TABLE_CLASS
     if not model.table:
-        model.table, table_rank = _plural(_snake(model.name)), _TABLE_GUESSED
+        model.table, table_rank = plural(snake_case(model.name)), _TABLE_GUESSED
     if not model.name:
         model.name = _name_for_table(model.table)
     return _Source(model, origin, model.line, name_rank, table_rank)

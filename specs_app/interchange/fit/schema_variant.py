@@ -1,13 +1,19 @@
-"""The model validators' rules, applied before the importer runs them: every value fits."""
+"""A markdown variant's models made whole before the importer validates them: unique names and
+tables, one-line names and texts within their lengths, the constraint tokens read, values the
+validators would refuse moved to the description, and incomplete relationships and unreadable
+indexes kept as constraint notes. The variants schema reader runs this on the models it
+assembled; `fit_records` (repair.py) then checks every value with the rows' own validators."""
 
 import re
 
-from specs_app.interchange.markdown_variants.blocks import (
+from specs_app.interchange.fit.repair import numbered
+from specs_app.interchange.names import (
+    generated_index_name,
+    one_line,
+    plural,
+    snake_case,
     strip_code,
 )
-from specs_app.interchange.markdown_variants.schema.part_lines import _generated_index_name
-from specs_app.interchange.markdown_variants.schema.parts import _plural, _snake
-from specs_app.interchange.names import one_line
 from specs_app.interchange.records import (
     ParsedField,
     ParsedIndex,
@@ -18,11 +24,29 @@ from specs_app.interchange.records import (
 from specs_app.models.validators import split_top_level, unbalanced_reason
 from specs_app.vocabulary import BELONGS_TO, HAS_MANY, HAS_ONE, MANY_TO_MANY, ON_DELETE_ACTIONS
 
-# ---------------------------------------------------------------------------------------------
-# The model validators' rules, applied before the importer runs them: every value fits
-
 _REFERENCE = re.compile(r"[^\s,()]+\.[^\s,()]+")
 _RECOGNISED = {"PK": "primary_key", "auto": "auto", "UNIQUE": "unique"}
+
+
+def fit_variant_models(models: list[ParsedModel], warn) -> None:
+    _make_names_unique(models, warn)
+    for model in models:
+        _Checker(model, warn).check()
+
+
+def _make_names_unique(models: list[ParsedModel], warn) -> None:
+    names: set[str] = set()
+    tables: set[str] = set()
+    for model in models:
+        for attribute, seen in (("name", names), ("table", tables)):
+            value = getattr(model, attribute)
+            setattr(model, attribute, numbered(value, seen, "{name}_{number}", key=str.lower))
+            if getattr(model, attribute) != value:
+                warn(
+                    model.line,
+                    f"model {attribute} “{value}” repeated; renamed “{getattr(model, attribute)}”",
+                )
+            seen.add(getattr(model, attribute).lower())
 
 
 class _Checker:
@@ -34,7 +58,7 @@ class _Checker:
         model = self.model
         model.name = self.fit(model.line, "model name", _name_text(model.name), 200) or "Model"
         model.table = self.fit(model.line, "table", _name_text(model.table), 200)
-        model.table = model.table or _plural(_snake(model.name))
+        model.table = model.table or plural(snake_case(model.name))
         model.ownership = self.fit(model.line, "ownership", one_line(model.ownership), 1000)
         for column in model.fields:
             self.check_field(column)
@@ -128,7 +152,7 @@ class _Checker:
         index.columns = one_line(strip_code(index.columns))
         index.purpose = self.fit(index.line, "index purpose", one_line(index.purpose), 1000)
         if not index.name:
-            index.name = _generated_index_name(self.model.table, index.columns)
+            index.name = generated_index_name(self.model.table, index.columns)
         if index.columns and _parentheses_balance(index.columns) and len(index.columns) <= 500:
             index.name = self.fit(index.line, "index name", index.name, 200)
             return True
