@@ -1,4 +1,4 @@
-"""Error pages in the site's layout, each with its reason and a way back: 403, 404, 405, the
+"""Error pages in the site's layout, each with its reason and a way back: 400, 403, 404, 405, the
 CSRF refusal, the sign-in lockout; and a 500 page that needs no context and no database."""
 
 import math
@@ -16,6 +16,17 @@ def _reason(exception, default: str) -> str:
     """The message an exception was raised with; Django's own lookups raise with a dict."""
     message = exception.args[0] if exception is not None and exception.args else None
     return message if isinstance(message, str) and message else default
+
+
+_BAD_REQUEST = (
+    "What was sent is too large or malformed, so nothing was done. A spec file may be at most "
+    "4 MB: upload it as a file, or split what you paste."
+)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    # Django's own messages here (e.g. "Request body exceeded ...") are for operators.
+    return render(request, "400.html", {"reason": _BAD_REQUEST}, status=400)
 
 
 def forbidden(request: HttpRequest, exception=None) -> HttpResponse:

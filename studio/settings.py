@@ -151,6 +151,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 CSRF_FAILURE_VIEW = "studio.errors.csrf_failure"
 
+# Two pasted spec files of up to 4 MB each (the readers' limit), form-encoded; uploads do not
+# count here. Anything larger is refused with the 400 page.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "specs_app:workspace_list"
 LOGOUT_REDIRECT_URL = "login"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("specs_app.urls")),
 ]
 
+handler400 = "studio.errors.bad_request"
 handler403 = "studio.errors.forbidden"
 handler404 = "studio.errors.not_found"
 handler500 = "studio.errors.server_error"

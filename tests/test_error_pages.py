@@ -8,7 +8,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from specs_app.forms.editor import ROW_FORMS
-from specs_app.models import DataModel, Endpoint
+from specs_app.models import DataModel, Endpoint, Spec
 from tests.review_helpers import open_request, ready_spec
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +170,19 @@ def test_reloading_a_failed_item_add_goes_back_to_the_editor_home(client_for, ed
     assert reload["Location"] == reverse(
         "specs_app:editor_home", args=["acme", cr.spec.slug, cr.number]
     )
+
+
+def test_a_paste_too_large_to_read_is_a_400_page_that_says_why(client_for, editor, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    url = reverse("specs_app:spec_import", args=["acme"])
+    response = client_for(editor).post(url, {"spec_slug": "big", "api_text": "x" * 2000})
+    assert response.status_code == 400
+    assert _in_layout(_page(response))
+    assert "too large or malformed, so nothing was done" in _page(response)
+    assert not Spec.objects.filter(slug="big").exists()
+
+
+def test_two_pasted_files_at_the_readers_limit_fit_in_a_request():
+    from specs_app.interchange.markdown_variants.blocks import MAX_BYTES
+
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE >= 2 * MAX_BYTES

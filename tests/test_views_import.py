@@ -140,3 +140,17 @@ def test_a_variant_file_previews_with_what_was_guessed_line_by_line(client_for, 
     preview = body.split('data-testid="import-preview"', 1)[1]
     assert "Create Tag" in preview and "Ticket" in preview
     assert not Spec.objects.exists()
+
+
+def test_uploads_are_limited_where_the_readers_are():
+    from specs_app.forms.imports import ImportForm
+    from specs_app.interchange.markdown_variants.blocks import MAX_BYTES
+
+    def errors_for(size: int) -> str:
+        upload = SimpleUploadedFile("rest-endpoints.md", b"x" * size)
+        form = ImportForm({"spec_slug": "todo"}, {"api_file": upload})
+        form.is_valid()
+        return " ".join(form.errors.get("api_file", []))
+
+    assert errors_for(3_000_000) == ""  # over the old 2 MB form limit, within the readers'
+    assert errors_for(MAX_BYTES + 1) == "The REST endpoints file is larger than 4 MB."

@@ -1,12 +1,15 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+from specs_app.interchange.markdown_variants.blocks import MAX_BYTES
+
+#: The readers' own limit: a file the page accepts is one the importer reads.
+MAX_UPLOAD_BYTES = MAX_BYTES
 
 
 def _read_upload(upload, label: str) -> str:
     if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(f"{label} is larger than 2 MB.")
+        raise ValidationError(f"{label} is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB.")
     try:
         return upload.read().decode("utf-8")
     except UnicodeDecodeError:
