@@ -7,6 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from specs_app.models import ChangeRequest, Endpoint
+from specs_app.services.review import change_request_submit
 from tests.browser_helpers import log_in
 from tests.review_helpers import approve_and_merge, edit_endpoint, open_request, ready_spec
 
@@ -65,3 +66,21 @@ def test_conflict_resolved_on_the_update_page(page: Page, live_server, spec, edi
     assert Endpoint.objects.get(revision=second.working, name=name).user_ownership == (
         "Second wording"
     )
+
+
+def test_leaving_a_review_half_written_warns(page: Page, live_server, spec, editor, reviewer):
+    cr = open_request(ready_spec(spec), editor, "Clarify ownership")
+    change_request_submit(change_request=cr, actor=editor)
+    seen = []
+    page.on("dialog", lambda dialog: (seen.append(dialog.type), dialog.accept()))
+    log_in(page, live_server, "rita")
+    page.goto(live_server.url + reverse("specs_app:change_request", args=["acme", spec.slug, 1]))
+    page.get_by_label("Review").fill("Half a thought")
+    page.get_by_role("link", name="Changes").click()
+    assert seen == ["beforeunload"]
+
+    page.goto(live_server.url + reverse("specs_app:change_request", args=["acme", spec.slug, 1]))
+    page.get_by_label("Review").fill("Looks right")
+    page.get_by_role("button", name="Approve").click()  # sending it is not leaving it unsaved
+    expect(page.get_by_test_id("reviews")).to_contain_text("rita: Approve")
+    assert seen == ["beforeunload"]
