@@ -240,6 +240,8 @@ def test_authors_edit_and_delete_their_own_comments(ready, editor):
         ("comment.edited", editor, comment.pk),
         ("comment.deleted", editor, comment.pk),
     ]
+    # The audit keeps the words an edit replaced and a delete removed.
+    assert verbs[1].details["previous"] == "Frist" and verbs[2].details["body"] == "First"
 
 
 def test_nobody_else_edits_or_deletes_a_comment(ready, editor, reviewer, owner, viewer):

@@ -337,10 +337,11 @@ def comment_edit(*, comment: Comment, actor, body: str) -> Comment:
         cr, locked = _lock_comment(comment)
         if locked.body == body.strip():
             return locked
-        locked.body = body.strip()
+        # The audit keeps the words replaced or removed: an edit or a delete loses nothing.
+        previous, locked.body = locked.body, body.strip()
         locked.edited_at = timezone.now()
         locked.save(update_fields=["body", "edited_at"])
-        _audit(cr, actor, "comment.edited", comment=locked.pk)
+        _audit(cr, actor, "comment.edited", comment=locked.pk, previous=previous)
     return locked
 
 
@@ -348,9 +349,9 @@ def comment_delete(*, comment: Comment, actor) -> None:
     _own_comment(comment, actor, "delete")
     with transaction.atomic():
         cr, locked = _lock_comment(comment)
-        pk = locked.pk
+        pk, text = locked.pk, locked.body
         locked.delete()
-        _audit(cr, actor, "comment.deleted", comment=pk)
+        _audit(cr, actor, "comment.deleted", comment=pk, body=text)
 
 
 def change_request_close(*, change_request: ChangeRequest, actor) -> ChangeRequest:
