@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from specs_app.models import ChangeRequest, Endpoint
 from specs_app.services.review import change_request_submit
-from tests.browser_helpers import log_in
+from tests.browser_helpers import assert_accessible, log_in
 from tests.review_helpers import approve_and_merge, edit_endpoint, open_request, ready_spec
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -84,3 +84,30 @@ def test_leaving_a_review_half_written_warns(page: Page, live_server, spec, edit
     page.get_by_role("button", name="Approve").click()  # sending it is not leaving it unsaved
     expect(page.get_by_test_id("reviews")).to_contain_text("rita: Approve")
     assert seen == ["beforeunload"]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_markdown_diff_is_coloured_aligned_and_readable(
+    page: Page, live_server, spec, editor, width
+):
+    cr = open_request(ready_spec(spec), editor, "Clarify ownership")
+    name = Endpoint.objects.filter(revision=cr.working).first().name
+    edit_endpoint(cr, editor, name, user_ownership="Only rows of the caller")
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server, "edgar")
+    url = live_server.url + reverse("specs_app:change_request", args=["acme", spec.slug, 1])
+
+    page.goto(url + "?tab=changes")
+    added = page.locator(".diff-line-add").first
+    expect(added).to_contain_text("Only rows of the caller")
+    assert added.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(218, 251, 225)"
+    assert_accessible(page)
+
+    page.goto(url + "?tab=changes&diff=split")
+    header = page.locator("table.diff thead")
+    expect(header).to_contain_text(f"base {cr.base.label}")
+    expect(header).to_contain_text("change request #1")
+    cell = page.locator("table.diff td.diff_chg").first
+    assert "mono" in cell.evaluate("e => getComputedStyle(e).fontFamily").lower()
+    assert_accessible(page)
+    page.screenshot(path=f"var/screenshots/changes-split-{width}.png", full_page=True)

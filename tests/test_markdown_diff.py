@@ -99,3 +99,28 @@ def apply_unified(old_lines: list[str], unified: str) -> list[str]:
         elif line.startswith("+"):
             result.append(line[1:])
     return result + old_lines[position:]
+
+
+def test_unified_lines_are_marked_by_what_happened_to_them(changed):
+    api = next(d for d in markdown_diff(old=changed.base, new=changed.working) if d.unified)
+
+    kinds = dict.fromkeys(kind for kind, _ in api.unified_lines)
+    assert list(kinds) == ["file", "hunk", "context", "sub", "add"]
+    for kind, line in api.unified_lines:
+        first = {"file": ("---", "+++"), "hunk": ("@@",), "add": ("+",), "sub": ("-",)}
+        assert kind == "context" or line.startswith(first[kind])
+    assert [line for _, line in api.unified_lines] == api.unified.splitlines()
+
+
+def test_the_changes_tab_labels_the_sides_base_and_this_change_request(client_for, changed, editor):
+    from django.urls import reverse
+
+    url = reverse("specs_app:change_request", args=["acme", changed.spec.slug, changed.number])
+    page = client_for(editor).get(url, {"tab": "changes", "diff": "split"}).content.decode()
+
+    assert f"base {changed.base.label}" in page
+    assert f"change request #{changed.number}" in page
+    assert "draft #" not in page
+    unified = client_for(editor).get(url, {"tab": "changes"}).content.decode()
+    assert 'class="diff-line diff-line-add">+' in unified
+    assert 'class="diff-line diff-line-sub">-' in unified

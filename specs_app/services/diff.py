@@ -83,17 +83,34 @@ def revision_diff(*, old: Revision, new: Revision) -> list[ItemChange]:
     return snapshot_diff(revision_snapshot(revision=old), revision_snapshot(revision=new))
 
 
+#: How a unified diff line reads, by its first characters (checked in this order).
+_UNIFIED_LINE_KINDS = (("+++", "file"), ("---", "file"), ("@@", "hunk"), ("+", "add"), ("-", "sub"))
+
+
 @dataclass
 class FileDiff:
     path: str
     unified: str
     side_by_side_html: str
 
+    @property
+    def unified_lines(self) -> list[tuple[str, str]]:
+        """The unified diff line by line with its kind (file, hunk, add, sub or context), for
+        colouring."""
+        return [(_unified_kind(line), line) for line in self.unified.splitlines()]
 
-def markdown_diff(*, old: Revision, new: Revision) -> list[FileDiff]:
-    """Both files' line diffs, unified and side by side, with three lines of context. One
-    matcher per file serves both forms; difflib's HtmlDiff, which compares every line of the
-    two files again and took seconds on a big spec, is not used."""
+
+def _unified_kind(line: str) -> str:
+    return next((kind for start, kind in _UNIFIED_LINE_KINDS if line.startswith(start)), "context")
+
+
+def markdown_diff(
+    *, old: Revision, new: Revision, old_label: str = "", new_label: str = ""
+) -> list[FileDiff]:
+    """Both files' line diffs, unified and side by side, with three lines of context; the side
+    by side columns are headed by the labels (the revisions' own by default). One matcher per
+    file serves both forms; difflib's HtmlDiff, which compares every line of the two files
+    again and took seconds on a big spec, is not used."""
     before, after = revision_export(old), revision_export(new)
     diffs = []
     for path in after:
@@ -104,7 +121,9 @@ def markdown_diff(*, old: Revision, new: Revision) -> list[FileDiff]:
             diffs.append(FileDiff(path, "", ""))
             continue
         unified = _unified(hunks, old_lines, new_lines, path)
-        table = _side_by_side(hunks, old_lines, new_lines, old.label, new.label)
+        table = _side_by_side(
+            hunks, old_lines, new_lines, old_label or old.label, new_label or new.label
+        )
         diffs.append(FileDiff(path, unified, table))
     return diffs
 
@@ -202,7 +221,8 @@ def _side_by_side(hunks, old_lines, new_lines, old_label: str, new_label: str) -
         for tag, i1, i2, j1, j2 in hunk:
             for a, b in zip_longest(range(i1, i2), range(j1, j2)):
                 rows.append(_diff_row(_ROW_CLASS[tag], a, old_lines, b, new_lines))
-    return '<table class="diff">' + "".join(rows) + "</tbody></table>"
+    columns = '<colgroup><col class="diff-number"><col><col class="diff-number"><col></colgroup>'
+    return '<table class="diff">' + columns + "".join(rows) + "</tbody></table>"
 
 
 def _diff_row(css: str, a: int | None, old_lines, b: int | None, new_lines) -> str:

@@ -85,7 +85,10 @@ def _draft_diff(cr: ChangeRequest) -> dict:
     base = cr.base
     groups = group_by_item(revision_diff(old=base, new=cr.working)) if base else []
     label_groups(groups, revision=cr.working)
-    files = markdown_diff(old=base, new=cr.working) if base else []
+    files = []
+    if base:
+        labels = {"old_label": f"base {base.label}", "new_label": f"change request #{cr.number}"}
+        files = markdown_diff(old=base, new=cr.working, **labels)
     return {"groups": groups, "files": files}
 
 
