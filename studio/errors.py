@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 
+from specs_app.interchange.markdown_variants.blocks import MAX_BYTES
+
 _FORBIDDEN = "You do not have permission to see or do this."
 _NOT_FOUND = "There is nothing at this address, or you do not have access to it."
 
@@ -20,7 +22,7 @@ def _reason(exception, default: str) -> str:
 
 _BAD_REQUEST = (
     "What was sent is too large or malformed, so nothing was done. A spec file may be at most "
-    "4 MB: upload it as a file, or split what you paste."
+    f"{MAX_BYTES // 1_000_000} MB: upload it as a file, or split what you paste."
 )
 
 

@@ -86,7 +86,3 @@ FORMATS = (
 
 def format_for(kind: str, text: str) -> SpecFormat:
     return next(f for f in FORMATS if f.kind == kind and f.recognises(text))
-
-
-def title_of(kind: str) -> str:
-    return next(f.title for f in FORMATS if f.kind == kind)

@@ -484,10 +484,7 @@ def _merged_import_blobs(target: GitTarget) -> dict:
 def _export_attempt(target: GitTarget, export: Export, clone: Path, files: dict) -> _Outcome:
     head = _fetch_head(target, clone)
     on_head = _blobs_at(clone, head, list(files))
-    new = {
-        path: git_run("hash-object", "-w", "--stdin", git_dir=clone, stdin=data).decode().strip()
-        for path, data in files.items()
-    }
+    new = _blob_ids(clone, files)
     if on_head == new:
         _remember(target, new, head)
         return _Outcome(Status.NO_CHANGE, head)
@@ -500,6 +497,15 @@ def _export_attempt(target: GitTarget, export: Export, clone: Path, files: dict)
     _push(target, clone, sha, head)
     _remember(target, new, sha)
     return _Outcome(Status.SUCCEEDED, sha)
+
+
+def _blob_ids(clone: Path, files: dict[str, bytes]) -> dict[str, str]:
+    """Each file's blob id, the blob written to the studio's clone: one hashing for the export
+    and for recognising what the studio exported."""
+    return {
+        path: git_run("hash-object", "-w", "--stdin", git_dir=clone, stdin=data).decode().strip()
+        for path, data in files.items()
+    }
 
 
 def _remember(target: GitTarget, blobs: dict, sha: str) -> None:
@@ -844,11 +850,8 @@ def _exported_revision(target: GitTarget, spec: Spec, clone: Path):
     )
     if export is None:
         return None
-    blobs = {
-        path: git_run("hash-object", "--stdin", git_dir=clone, stdin=text.encode()).decode().strip()
-        for path, text in revision_export(export.revision).items()
-    }
-    return export.revision if blobs == target.exported_blobs else None
+    files = {path: text.encode("utf-8") for path, text in revision_export(export.revision).items()}
+    return export.revision if _blob_ids(clone, files) == target.exported_blobs else None
 
 
 def _import_note(base, commit: str, conflicts: int) -> str:

@@ -355,21 +355,9 @@ def _schema_half(schema: ParsedSchema | None, file: str, checker: _Checker) -> _
     return _Half(DataModel, schema.overview, entries, file)
 
 
-#: The rows the records become, by the records' attribute names (interchange/fit/).
-ROW_MODELS = {
-    "endpoints": Endpoint,
-    "parameters": Parameter,
-    "body_fields": BodyField,
-    "errors": ErrorCase,
-    "business_rules": BusinessRule,
-    "test_cases": TestCase,
-    "models": DataModel,
-    "fields": Field,
-    "relationships": Relationship,
-    "indexes": Index,
-    "constraints": ModelConstraint,
-    "migration_notes": MigrationNote,
-}
+#: The rows the records become, by the records' attribute names (interchange/fit/): the same
+#: names as the report's counts.
+ROW_MODELS = COUNTED
 
 
 def _report(reading: FileReading, result: ImportResult, checker: _Checker) -> None:
@@ -456,9 +444,9 @@ def _key(row: ContentRow, attributes: tuple[str, ...]) -> tuple:
 def _keep_child_uids(rows: list[ContentRow], old_rows: list[ContentRow], key: tuple) -> None:
     available = defaultdict(deque)
     for old in old_rows:
-        available[tuple(getattr(old, name) for name in key)].append(old.uid)
+        available[_key(old, key)].append(old.uid)
     for row in rows:
-        uids = available.get(tuple(getattr(row, name) for name in key))
+        uids = available.get(_key(row, key))
         if uids:
             row.uid = uids.popleft()
     _keep_positions(rows, old_rows)

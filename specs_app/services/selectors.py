@@ -13,6 +13,7 @@ from specs_app.services.diff import group_by_item, label_groups, markdown_diff, 
 from specs_app.services.lint import (
     Finding,
     LintReport,
+    LintSettings,
     lint_draft,
     lint_report,
     lint_revision,
@@ -28,10 +29,15 @@ def revision_lint_report(revision: Revision) -> LintReport:
     return lint_report(lint_revision(revision, lint_settings_load(spec_id=revision.spec_id)))
 
 
-def draft_findings(change_request: ChangeRequest) -> list[Finding]:
-    """The findings of the request's draft as of its last edit."""
+def draft_findings(
+    change_request: ChangeRequest, settings: LintSettings | None = None
+) -> list[Finding]:
+    """The findings of the request's draft as of its last edit (under `settings`, the spec's
+    own when not given)."""
     cr = change_request
-    return lint_draft(cr.working, cr.content_version, lint_settings_load(spec_id=cr.spec_id))
+    if settings is None:
+        settings = lint_settings_load(spec_id=cr.spec_id)
+    return lint_draft(cr.working, cr.content_version, settings)
 
 
 def item_findings(change_request: ChangeRequest, item: Endpoint | DataModel) -> list[Finding]:
@@ -44,7 +50,7 @@ def change_request_checks(change_request: ChangeRequest) -> dict:
     """The Checks tab: the draft's findings, and how many are new or fixed against the base."""
     cr = change_request
     settings = lint_settings_load(spec_id=cr.spec_id)
-    findings = lint_draft(cr.working, cr.content_version, settings)
+    findings = draft_findings(cr, settings)
     before = {_finding_key(f) for f in lint_revision(cr.base, settings)} if cr.base else set()
     after = {_finding_key(f) for f in findings}
     return {

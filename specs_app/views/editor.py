@@ -81,10 +81,14 @@ def _editor(request, ws, spec, number):
 _ITEM_MODELS = {"endpoint": Endpoint, "model": DataModel}
 
 
-def _item(cr, kind: str, uid):
-    model = _ITEM_MODELS.get(kind)
-    if model is None:
+def _item_model(kind: str):
+    if kind not in _ITEM_MODELS:
         raise Http404("No such kind of item.")
+    return _ITEM_MODELS[kind]
+
+
+def _item(cr, kind: str, uid):
+    model = _item_model(kind)
     try:
         return model.objects.get(revision=cr.working, uid=uid)
     except (model.DoesNotExist, ValidationError, ValueError):
@@ -430,11 +434,9 @@ def item_delete(request: HttpRequest, ws, spec, number, kind, uid) -> HttpRespon
 @require_POST
 def item_restore(request: HttpRequest, ws, spec, number, kind, uid) -> HttpResponse:
     cr = _editor(request, ws, spec, number)
-    if kind not in _ITEM_MODELS:
-        raise Http404("No such kind of item.")
     try:
         item = change_request_restore(
-            change_request=cr, actor=request.user, model=_ITEM_MODELS[kind], uid=uid
+            change_request=cr, actor=request.user, model=_item_model(kind), uid=uid
         )
     except ServiceError as exc:
         messages.error(request, str(exc))

@@ -129,8 +129,7 @@ def change_request_comment_view(request, ws, spec, number):
 @require_POST
 def comment_resolve_view(request, ws, spec, number, comment_id):
     def resolve(cr):
-        comment = get_object_or_404(Comment, pk=comment_id, change_request=cr)
-        comment.change_request = cr
+        comment = _comment_of(cr, comment_id)
         comment_resolve(
             comment=comment, actor=request.user, resolved=request.POST.get("resolved") != "0"
         )
