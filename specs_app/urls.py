@@ -114,6 +114,21 @@ urlpatterns = [
         name="change_request_review",
     ),
     path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/reviewers/",
+        review.change_request_request_review_view,
+        name="change_request_request_review",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/reviewers/remove/",
+        review.change_request_remove_review_request_view,
+        name="change_request_remove_review_request",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/reviews/<int:review_id>/dismiss/",
+        review.review_dismiss_view,
+        name="review_dismiss",
+    ),
+    path(
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/comment/",
         review.change_request_comment_view,
         name="change_request_comment",

@@ -113,7 +113,7 @@ def test_write_an_endpoint_and_a_model(page: Page, live_server, spec, editor):
 
     page.get_by_role("link", name="Change request").click()
     page.get_by_role("button", name="Submit for review").click()
-    expect(page.get_by_test_id("cr-state")).to_have_text("In review")
+    expect(page.get_by_test_id("cr-state")).to_have_text("Review required")
 
     cr = ChangeRequest.objects.get()
     exported = revision_export(cr.working)

@@ -27,7 +27,7 @@ def test_open_review_and_merge_in_the_browser(page: Page, live_server, spec, edi
     name = Endpoint.objects.filter(revision=cr.working).first().name
     edit_endpoint(cr, editor, name, user_ownership="Only rows of the caller")
     page.get_by_role("button", name="Submit for review").click()
-    expect(page.get_by_test_id("cr-state")).to_have_text("In review")
+    expect(page.get_by_test_id("cr-state")).to_have_text("Review required")
     expect(page.get_by_role("button", name="Merge")).to_be_disabled()
 
     log_in(page, live_server, "rita")

@@ -89,7 +89,7 @@ def test_an_unhandled_error_answers_the_500_page(viewer, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("specs_app.views.browse.change_requests_awaiting_review", broken)
+    monkeypatch.setattr("specs_app.views.browse.dashboard_for_user", broken)
     client = Client(raise_request_exception=False)
     client.force_login(viewer)
     response = client.get(reverse("specs_app:workspace_list"))

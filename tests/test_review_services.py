@@ -177,7 +177,10 @@ def test_restore_brings_back_an_item_with_its_children_and_uids(ready, editor, k
     assert change_request_deleted_items(cr) == []
     assert cr.content_version == version + 1
     event = AuditEvent.objects.filter(verb=f"{model.__name__.lower()}.restored").get()
-    assert (event.actor, event.target, event.details) == (editor, "#1", {"item": str(gone.uid)})
+    # The event names the item brought back and links to it (uid and kind, for the timeline).
+    kind = "endpoint" if model is Endpoint else "model"
+    details = {"item": str(restored), "uid": str(gone.uid), "kind": kind}
+    assert (event.actor, event.target, event.details) == (editor, "#1", details)
 
 
 def test_restore_needs_the_editor_role(ready, editor, viewer):

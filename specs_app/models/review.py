@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from specs_app.models.spec import Revision, Spec
 
@@ -70,12 +71,22 @@ class Review(models.Model):
     body = models.TextField(blank=True)
     content_version = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Set when a workspace admin dismisses the review: it then counts neither way.
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismiss_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.reviewer}: {self.verdict}"
+
+    @property
+    def dismissed(self) -> bool:
+        return self.dismissed_at is not None
 
 
 class Comment(models.Model):
@@ -103,3 +114,30 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+class ReviewRequest(models.Model):
+    """A named member asked to review a request. They are pending until they give a review
+    after `requested_at`; re-requesting moves `requested_at` on (one row per reviewer)."""
+
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.CASCADE, related_name="review_requests"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change_request", "reviewer"], name="uq_review_request_reviewer"
+            ),
+        ]
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} asked to review {self.change_request}"

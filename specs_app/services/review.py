@@ -22,7 +22,9 @@ from specs_app.models import (
     ContentRow,
     DataModel,
     Endpoint,
+    Membership,
     Review,
+    ReviewRequest,
     Revision,
     Role,
     Spec,
@@ -103,16 +105,32 @@ def _made_on_published(working: Revision, spec: Spec) -> bool:
 # Content edits: through the content services, on the request's draft, making approvals stale.
 
 
-def _edit(cr: ChangeRequest, actor, verb: str, action, target: str):
+def _edit(cr: ChangeRequest, actor, verb: str, action, target: str, row=None):
     require_role(actor, cr.spec.workspace_id, Role.EDITOR)
     with transaction.atomic():
         locked = _lock(cr, State.DRAFT, State.IN_REVIEW)
+        page = _page_of(row)  # before a delete or a move, which return nothing
         result = action(locked)
+        if isinstance(result, ContentRow):
+            page = _page_of(result)
+            if verb.endswith(".restored"):
+                target = str(result)  # named once it is back
         locked.content_version += 1
         locked.save(update_fields=["content_version", "updated_at"])
-        _audit(locked, actor, verb, item=target)
+        # The endpoint or model touched (uid, kind), so that the timeline links to it.
+        _audit(locked, actor, verb, item=target, **page)
     cr.content_version = locked.content_version
     return result
+
+
+def _page_of(row) -> dict:
+    """The uid and kind of the endpoint or model a row is (or belongs to), for the audit."""
+    if row is None:
+        return {}
+    if row.parent_field:
+        row = getattr(row, row.parent_field)
+    kind = "endpoint" if isinstance(row, Endpoint) else "model"
+    return {"uid": str(row.uid), "kind": kind}
 
 
 def change_request_add(
@@ -135,7 +153,7 @@ def change_request_update(
         return content_services.content_update(row=row, expected_version=expected_version, **values)
 
     verb = f"{type(row).__name__.lower()}.changed"
-    return _edit(change_request, actor, verb, update, str(row))
+    return _edit(change_request, actor, verb, update, str(row), row)
 
 
 def change_request_delete(
@@ -146,7 +164,8 @@ def change_request_delete(
     def delete(cr):
         content_services.content_delete(row=row, expected_version=expected_version)
 
-    _edit(change_request, actor, f"{type(row).__name__.lower()}.deleted", delete, str(row))
+    verb = f"{type(row).__name__.lower()}.deleted"
+    _edit(change_request, actor, verb, delete, str(row), row)
 
 
 def change_request_restore(
@@ -199,7 +218,7 @@ def change_request_move(
             if sibling.position != position:
                 model.objects.filter(pk=sibling.pk).update(position=position)
 
-    _edit(change_request, actor, f"{type(row).__name__.lower()}.moved", move, str(row))
+    _edit(change_request, actor, f"{type(row).__name__.lower()}.moved", move, str(row), row)
 
 
 def change_request_duplicate(*, change_request: ChangeRequest, actor, row: ContentRow):
@@ -422,15 +441,23 @@ class MergeStatus:
         return not self.missing
 
 
-def latest_reviews(cr: ChangeRequest) -> list[ReviewState]:
-    """Each reviewer's latest approve or request-changes verdict (comments don't change it)."""
+def latest_reviews(cr: ChangeRequest, *, with_dismissed: bool = False) -> list[ReviewState]:
+    """Each reviewer's latest approve or request-changes verdict (comments don't change it).
+    A dismissed verdict counts neither way, and does not bring back the one before it: the
+    reviewer is left out, unless `with_dismissed` (the sidebar shows it as dismissed)."""
+    reviews = cr.reviews.select_related("reviewer", "dismissed_by").order_by("created_at", "id")
+    return _latest_of(cr, reviews, with_dismissed=with_dismissed)
+
+
+def _latest_of(cr: ChangeRequest, reviews, *, with_dismissed: bool = False) -> list[ReviewState]:
     latest: dict[int, Review] = {}
-    for review in cr.reviews.select_related("reviewer").order_by("created_at", "id"):
+    for review in reviews:
         if review.verdict != Verdict.COMMENT:
             latest[review.reviewer_id] = review
     return [
         ReviewState(r.reviewer, r, stale=r.content_version != cr.content_version)
         for r in latest.values()
+        if with_dismissed or not r.dismissed
     ]
 
 
@@ -562,4 +589,272 @@ def change_requests_awaiting_review(*, user):
         .exclude(Exists(reviewed_now))
         .select_related("spec__workspace", "author")
         .order_by("created_at")
+    )
+
+
+# Review requests, dismissals and the state a request shows.
+#
+# As on GitHub: a request-changes verdict blocks the merge until that reviewer approves or a
+# workspace admin dismisses it. Re-requesting a review makes the reviewer pending again (and
+# tells them, through the audit event) but keeps their verdict until they give a new one.
+
+
+def _eligible_roles() -> list[str]:
+    return [role for role in Role if role.at_least(Role.REVIEWER)]
+
+
+def change_request_request_review(*, change_request: ChangeRequest, actor, reviewers) -> list:
+    """Ask `reviewers` (users) to review; one who reviewed before is asked again (re-request).
+    Each must be a member with the reviewer role or higher and not the request's author."""
+    require_role(actor, change_request.spec.workspace_id, Role.EDITOR)
+    wanted = list({user.pk: user for user in reviewers}.values())
+    if not wanted:
+        raise ServiceError("Pick at least one reviewer.")
+    with transaction.atomic():
+        cr = _lock(change_request, State.DRAFT, State.IN_REVIEW)
+        _check_reviewers(cr, wanted)
+        requests = {r.reviewer_id: r for r in cr.review_requests.select_for_update()}
+        reviewed = _last_review_times(cr, [u.pk for u in wanted])
+        now = timezone.now()
+        fresh, again = [], []
+        for user in wanted:
+            request = requests.get(user.pk)
+            if request is not None and _is_pending(request, reviewed.get(user.pk)):
+                raise ServiceError(f"A review from {user.username} is already requested.")
+            if request is None:
+                requests[user.pk] = ReviewRequest.objects.create(
+                    change_request=cr, reviewer=user, requested_by=actor, requested_at=now
+                )
+            else:
+                request.requested_by, request.requested_at = actor, now
+                request.save(update_fields=["requested_by", "requested_at"])
+            (again if request is not None or user.pk in reviewed else fresh).append(user)
+        for users, is_again in ((fresh, False), (again, True)):
+            if users:
+                _audit(cr, actor, "review.requested", again=is_again, **_who(users))
+    return [requests[user.pk] for user in wanted]
+
+
+def _check_reviewers(cr: ChangeRequest, users: list) -> None:
+    roles = dict(
+        Membership.objects.filter(
+            workspace_id=cr.spec.workspace_id, user__in=[u.pk for u in users]
+        ).values_list("user_id", "role")
+    )
+    for user in users:
+        if user.pk == cr.author_id:
+            raise ServiceError(
+                f"{user.username} opened #{cr.number}; authors cannot review their own request."
+            )
+        role = roles.get(user.pk)
+        if role is None:
+            raise ServiceError(f"{user.username} is not a member of this workspace.")
+        if not Role(role).at_least(Role.REVIEWER):
+            raise ServiceError(
+                f"{user.username} is {Role(role).label.lower()}; only members with the reviewer "
+                "role or higher can review."
+            )
+
+
+def _last_review_times(cr: ChangeRequest, user_ids: list[int]) -> dict:
+    rows = cr.reviews.filter(reviewer_id__in=user_ids).values_list("reviewer_id", "created_at")
+    last: dict = {}
+    for user_id, created_at in rows:
+        last[user_id] = max(created_at, last.get(user_id, created_at))
+    return last
+
+
+def _is_pending(request: ReviewRequest, last_review_at) -> bool:
+    return last_review_at is None or last_review_at < request.requested_at
+
+
+def _who(users) -> dict:
+    return {"reviewer_ids": [u.pk for u in users], "reviewers": [u.username for u in users]}
+
+
+def change_request_remove_review_request(*, change_request: ChangeRequest, actor, reviewer):
+    """No longer ask `reviewer` for a review (a review they gave stays)."""
+    require_role(actor, change_request.spec.workspace_id, Role.EDITOR)
+    with transaction.atomic():
+        cr = _lock(change_request, State.DRAFT, State.IN_REVIEW)
+        deleted, _ = cr.review_requests.filter(reviewer=reviewer).delete()
+        if not deleted:
+            raise ServiceError(f"No review from {reviewer.username} is requested.")
+        _audit(cr, actor, "review.request_removed", **_who([reviewer]))
+
+
+def review_dismiss(*, review: Review, actor, reason: str) -> Review:
+    """A workspace admin sets a verdict aside: it no longer approves or blocks the merge."""
+    cr = review.change_request
+    require_role(actor, cr.spec.workspace_id, Role.ADMIN)
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("Say why the review is dismissed.")
+    with transaction.atomic():
+        cr = _lock(cr, State.DRAFT, State.IN_REVIEW)
+        locked = Review.objects.select_for_update().select_related("reviewer").get(pk=review.pk)
+        if locked.change_request_id != cr.pk:
+            raise ServiceError("That review belongs to another change request.")
+        if locked.verdict == Verdict.COMMENT:
+            raise ServiceError("Only an approval or a request for changes can be dismissed.")
+        if locked.dismissed:
+            raise ServiceError(f"{locked.reviewer.username}'s review is already dismissed.")
+        locked.dismissed_by, locked.dismissed_at = actor, timezone.now()
+        locked.dismiss_reason = reason
+        locked.save(update_fields=["dismissed_by", "dismissed_at", "dismiss_reason"])
+        _audit(
+            cr,
+            actor,
+            "review.dismissed",
+            review=locked.pk,
+            reviewer_id=locked.reviewer_id,
+            reviewer=locked.reviewer.username,
+            reason=reason,
+        )
+    return locked
+
+
+@dataclass
+class ReviewerRow:
+    """One reviewer in the sidebar: their verdict (or latest comment review), and whether a
+    review from them is requested and not yet given."""
+
+    reviewer: object
+    review: Review | None
+    request: ReviewRequest | None
+    pending: bool
+    stale: bool = False
+
+    @property
+    def again(self) -> bool:
+        """Pending after having reviewed: a re-request."""
+        return self.pending and self.review is not None
+
+
+@dataclass
+class Reviewers:
+    reviewed: list[ReviewerRow]
+    pending: list[ReviewerRow]
+
+    @property
+    def listed_ids(self) -> set[int]:
+        """Reviewers already shown: pending, or with a review (and a Re-request button)."""
+        return {row.reviewer.pk for row in self.pending + self.reviewed}
+
+
+def change_request_reviewers(cr: ChangeRequest) -> Reviewers:
+    """Who reviewed (each reviewer's verdict, dismissed ones included, or else their latest
+    comment review) and who is asked and pending (two queries)."""
+    reviews = list(
+        cr.reviews.select_related("reviewer", "dismissed_by").order_by("created_at", "id")
+    )
+    shown: dict[int, Review] = {}
+    for review in reviews:
+        current = shown.get(review.reviewer_id)
+        if review.verdict != Verdict.COMMENT or current is None or current.verdict == "comment":
+            shown[review.reviewer_id] = review
+    last = {r.reviewer_id: r.created_at for r in reviews}
+    requests = {
+        r.reviewer_id: r
+        for r in cr.review_requests.select_related("reviewer", "requested_by").order_by(
+            "requested_at", "id"
+        )
+    }
+    pending = [
+        ReviewerRow(r.reviewer, shown.get(r.reviewer_id), r, pending=True)
+        for r in requests.values()
+        if _is_pending(r, last.get(r.reviewer_id))
+    ]
+    waiting = {row.reviewer.pk for row in pending}
+    reviewed = [
+        ReviewerRow(
+            r.reviewer,
+            r,
+            requests.get(r.reviewer_id),
+            pending=r.reviewer_id in waiting,
+            stale=r.content_version != cr.content_version,
+        )
+        for r in shown.values()
+    ]
+    return Reviewers(reviewed=reviewed, pending=pending)
+
+
+def review_candidates(cr: ChangeRequest, exclude: set[int] = frozenset()) -> list:
+    """The members who may be asked for a review: reviewer role or higher, not the author,
+    not in `exclude` (those already pending or who reviewed; one query)."""
+    members = (
+        Membership.objects.filter(workspace_id=cr.spec.workspace_id, role__in=_eligible_roles())
+        .exclude(user_id=cr.author_id)
+        .exclude(user_id__in=exclude)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    return [m.user for m in members]
+
+
+@dataclass(frozen=True)
+class RequestState:
+    """What the state badge says: `key` picks its look, `label` its words; `reasons` say why a
+    request in review cannot be merged yet."""
+
+    key: str
+    label: str
+    reasons: tuple[str, ...] = ()
+
+
+_PLAIN = {
+    State.DRAFT: RequestState("draft", "Draft"),
+    State.MERGED: RequestState("merged", "Merged"),
+    State.CLOSED: RequestState("closed", "Closed"),
+}
+
+
+def change_request_state(cr: ChangeRequest, status: MergeStatus | None = None) -> RequestState:
+    """The request's state as its page shows it: Draft (not submitted), Merged, Closed, or in
+    review: Changes requested, Review required (approvals missing), Merge blocked (approved,
+    but a gate says no: lint errors, unresolved comments, conflicts) or Approved."""
+    if cr.state in _PLAIN:
+        return _PLAIN[cr.state]
+    status = status if status is not None else merge_status(cr)
+    reasons = tuple(status.missing)
+    if status.changes_requested:
+        return RequestState("changes_requested", "Changes requested", reasons)
+    if len(status.approvals) < status.required_approvals:
+        return RequestState("review_required", "Review required", reasons)
+    if reasons:
+        return RequestState("blocked", "Merge blocked", reasons)
+    if not status.approvals:
+        return RequestState("approved", "Ready to merge")
+    return RequestState("approved", "Approved")
+
+
+def change_request_review_decision(cr: ChangeRequest) -> RequestState:
+    """The state of a request in a list (the spec page, the dashboard): from its reviews only,
+    as GitHub's lists show the review decision. `cr.reviews` must be prefetched, with the
+    reviewers and in order, and `cr.spec` loaded: no query here."""
+    if cr.state in _PLAIN:
+        return _PLAIN[cr.state]
+    states = _latest_of(cr, cr.reviews.all())
+    blocking = [s for s in states if s.review.verdict == Verdict.REQUEST_CHANGES]
+    approvals = [s for s in states if s.review.verdict == Verdict.APPROVE and not s.stale]
+    if blocking:
+        who = tuple(f"{s.reviewer} requested changes." for s in blocking)
+        return RequestState("changes_requested", "Changes requested", who)
+    short = cr.spec.required_approvals - len(approvals)
+    if short > 0:
+        return RequestState(
+            "review_required",
+            "Review required",
+            (f"{short} more approval{'s' if short > 1 else ''} needed.",),
+        )
+    return RequestState("approved", "Approved" if approvals else "Ready to merge")
+
+
+def change_request_approvals(cr: ChangeRequest) -> int:
+    """Approvals that count (latest verdict, not stale, not dismissed), from prefetched
+    reviews."""
+    return sum(
+        1
+        for s in _latest_of(cr, cr.reviews.all())
+        if s.review.verdict == Verdict.APPROVE and not s.stale
     )

@@ -131,27 +131,196 @@ def change_request_deleted_items(change_request: ChangeRequest) -> list[DeletedI
 # The conversation.
 
 
+#: The row models' names in edit events ("bodyfield.changed"), as people say them.
+_NOUNS = {
+    "endpoint": ("endpoint", "endpoints"),
+    "datamodel": ("model", "models"),
+    "parameter": ("parameter", "parameters"),
+    "bodyfield": ("body field", "body fields"),
+    "errorcase": ("error case", "error cases"),
+    "businessrule": ("business rule", "business rules"),
+    "testcase": ("test case", "test cases"),
+    "field": ("field", "fields"),
+    "relationship": ("relationship", "relationships"),
+    "index": ("index", "indexes"),
+    "modelconstraint": ("constraint", "constraints"),
+    "migrationnote": ("migration note", "migration notes"),
+    "overview": ("overview", "overviews"),
+}
+_ACTIONS = {"added", "changed", "deleted", "moved", "duplicated", "restored"}
+
+#: State changes: their sentence (after the actor's name) and look.
+_STATE_SENTENCES = {
+    "change_request.opened": "opened this change request",
+    "change_request.submitted": "submitted it for review",
+    "change_request.updated_from_main": "updated it from main",
+    "change_request.closed": "closed it",
+    "change_request.reopened": "reopened it",
+    "change_request.merged": "merged it",
+}
+_STATE_LABELS = {
+    "opened": "Opened",
+    "submitted": "Submitted",
+    "updated_from_main": "Updated",
+    "closed": "Closed",
+    "reopened": "Reopened",
+    "merged": "Merged",
+}
+_REVIEW_SENTENCES = {
+    "review.approve": "approved these changes",
+    "review.request_changes": "requested changes",
+    "review.comment": "reviewed",
+}
+_COMMENT_SENTENCES = {
+    "comment.resolved": "resolved a thread",
+    "comment.reopened": "reopened a thread",
+    "comment.suggestion_applied": "applied a suggestion",
+}
+#: Shown elsewhere: replies in their thread, edits and deletions on the comment itself.
+_NOT_IN_TIMELINE = {"comment.replied", "comment.edited", "comment.deleted"}
+
+
+@dataclass
+class EditedItem:
+    action: str
+    noun: str
+    label: str
+    uid: str  # of the endpoint or model touched, "" for old events and the overview
+    times: int = 1
+
+
+def _edit_of(event: AuditEvent) -> tuple[str, str] | None:
+    """(row model, action) of a content edit event, None for any other."""
+    model, _, action = event.verb.partition(".")
+    if action in _ACTIONS and model in _NOUNS:
+        return model, action
+    return None
+
+
+def _edit_group(events: list[AuditEvent]) -> dict:
+    """Consecutive edits by one person as one entry: "changed 3 endpoints and added model
+    Label", with the items it touched."""
+    items: dict[tuple, EditedItem] = {}
+    for event in events:
+        model, action = _edit_of(event)
+        noun = _NOUNS[model][0]
+        label = "" if model == "overview" else str(event.details.get("item", ""))
+        uid = str(event.details.get("uid", ""))
+        key = (action, noun, uid or label)
+        if key in items:
+            items[key].times += 1
+            items[key].label = label or items[key].label
+        else:
+            items[key] = EditedItem(action, noun, label, uid)
+    return {
+        "kind": "edits",
+        "event": events[0],
+        "events": events,
+        "items": list(items.values()),
+        "sentence": _edit_sentence(list(items.values())),
+    }
+
+
+def _edit_sentence(items: list[EditedItem]) -> str:
+    parts: dict[tuple, list[EditedItem]] = {}
+    for item in items:
+        parts.setdefault((item.action, item.noun), []).append(item)
+    words = []
+    for (action, noun), same in parts.items():
+        if noun == "overview":
+            words.append(f"{action} the overview")
+        elif len(same) == 1:
+            words.append(f"{action} {noun} {same[0].label}".rstrip())
+        else:
+            plural = next(p for s, p in _NOUNS.values() if s == noun)
+            words.append(f"{action} {len(same)} {plural}")
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def change_request_timeline(change_request: ChangeRequest) -> list[dict]:
-    """The Conversation tab: the request's audit events in order, each with its comment
-    (rendered, and the item it is anchored to) or its review."""
+    """The Conversation tab, as people read it: the request's events in order, each an entry
+    with a `kind` for its look. Consecutive content edits by one person make one "edits"
+    entry; comments come with their rendered text and the item they are anchored to; reviews
+    with their verdict and rendered body; review requests, dismissals and state changes with
+    their sentence. Replies are not entries (they show in their thread); an event this code
+    does not know shows as a plain sentence made of its verb."""
     cr = change_request
     comments = {c.pk: c for c in cr.comments.select_related("author", "resolved_by")}
-    reviews = {r.pk: r for r in cr.reviews.all()}
+    reviews = {r.pk: r for r in cr.reviews.select_related("dismissed_by")}
     anchors = _anchor_names(cr, comments.values())
     events = AuditEvent.objects.filter(spec=cr.spec, target=f"#{cr.number}").select_related("actor")
-    timeline = []
+    timeline: list[dict] = []
+    edits: list[AuditEvent] = []
+
+    def flush() -> None:
+        if edits:
+            timeline.append(_edit_group(list(edits)))
+            edits.clear()
+
     for event in events.order_by("created_at", "id"):
-        entry = {"event": event}
-        if event.verb == "comment.added":
-            comment = comments.get(event.details.get("comment"))
-            entry["comment"] = comment
-            entry["comment_deleted"] = comment is None
-            entry["html"] = markdown_to_safe_html(comment.body) if comment else ""
-            entry["anchor"] = anchors.get(comment.anchor_uid) if comment else None
-        elif event.verb.startswith("review."):
-            entry["review"] = reviews.get(event.details.get("review"))
-        timeline.append(entry)
+        if event.verb in _NOT_IN_TIMELINE:
+            continue
+        if _edit_of(event):
+            if edits and edits[-1].actor_id != event.actor_id:
+                flush()
+            edits.append(event)
+            continue
+        flush()
+        timeline.append(_entry(event, comments, reviews, anchors))
+    flush()
     return timeline
+
+
+def _entry(event: AuditEvent, comments: dict, reviews: dict, anchors: dict) -> dict:
+    verb, details = event.verb, event.details
+    entry: dict = {"event": event, "kind": "other"}
+    if verb == "comment.added":
+        comment = comments.get(details.get("comment"))
+        entry.update(
+            kind="comment",
+            comment=comment,
+            comment_deleted=comment is None,
+            html=markdown_to_safe_html(comment.body) if comment else "",
+            anchor=anchors.get(comment.anchor_uid) if comment else None,
+        )
+    elif verb in _REVIEW_SENTENCES:
+        review = reviews.get(details.get("review"))
+        entry.update(
+            kind="review",
+            review=review,
+            verdict=verb.removeprefix("review."),
+            sentence=_REVIEW_SENTENCES[verb],
+            html=markdown_to_safe_html(review.body) if review and review.body else "",
+        )
+    elif verb in ("review.requested", "review.request_removed"):
+        names = details.get("reviewers") or []
+        again = verb == "review.requested" and details.get("again")
+        action = {
+            (True, False): "requested a review from",
+            (True, True): "re-requested a review from",
+            (False, False): "removed the review request for",
+        }[verb == "review.requested", bool(again)]
+        entry.update(kind="requested", sentence=action, names=names)
+    elif verb == "review.dismissed":
+        entry.update(
+            kind="dismissed",
+            reviewer=details.get("reviewer", ""),
+            reason=details.get("reason", ""),
+            review=reviews.get(details.get("review")),
+        )
+    elif verb in _STATE_SENTENCES:
+        state = verb.removeprefix("change_request.")
+        entry.update(kind="state", state=state, state_label=_STATE_LABELS[state])
+        entry["sentence"] = _STATE_SENTENCES[verb]
+        if verb == "change_request.merged" and details.get("revision"):
+            entry["sentence"] += f" as r{details['revision']}"
+    elif verb in _COMMENT_SENTENCES:
+        entry.update(kind="note", sentence=_COMMENT_SENTENCES[verb], link=details.get("comment"))
+    else:
+        entry["sentence"] = verb.replace("_", " ").replace(".", " ")
+    return entry
 
 
 def _anchor_names(cr: ChangeRequest, comments) -> dict:

@@ -1,6 +1,7 @@
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,9 +19,11 @@ from specs_app.models import (
     DataModel,
     Endpoint,
     Parameter,
+    Review,
     Role,
 )
-from specs_app.services.review import change_requests_awaiting_review
+from specs_app.services.dashboard import dashboard_for_user
+from specs_app.services.review import change_request_review_decision
 from specs_app.services.selectors import revision_lint_report
 from specs_app.views.context import require_revision, revision_page_context
 
@@ -30,7 +33,7 @@ from specs_app.views.context import require_revision, revision_page_context
 def workspace_list(request: HttpRequest) -> HttpResponse:
     context = {
         "workspaces": workspaces_for_user(request.user).order_by("name"),
-        "awaiting_review": change_requests_awaiting_review(user=request.user),
+        "dashboard": dashboard_for_user(request.user),
     }
     return render(request, "specs_app/browse/workspace_list.html", context)
 
@@ -51,13 +54,21 @@ def spec_list(request: HttpRequest, ws: str) -> HttpResponse:
 @require_GET
 def spec_detail(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
     context = revision_page_context(request, ws, spec)
-    context["open_requests"] = (
+    open_requests = (
         context["spec"]
         .change_requests.filter(
             state__in=[ChangeRequest.State.DRAFT, ChangeRequest.State.IN_REVIEW]
         )
         .select_related("author")
+        .prefetch_related(
+            Prefetch(
+                "reviews", Review.objects.select_related("reviewer").order_by("created_at", "id")
+            )
+        )
     )
+    context["open_requests"] = [
+        (cr, change_request_review_decision(cr)) for cr in _with_spec(open_requests, context)
+    ]
     context["can_edit"] = context["membership"].role_enum.at_least(Role.EDITOR)
     revision = context["revision"]
     if revision is None:
@@ -68,6 +79,14 @@ def spec_detail(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
     context.update(_lint_shown(request, context["lint"]))
     context.update(_item_url_prefixes(context))
     return render(request, "specs_app/browse/spec_detail.html", context)
+
+
+def _with_spec(requests, context: dict) -> list:
+    """The requests, each knowing its spec (for its required approvals) without a query."""
+    listed = list(requests)
+    for cr in listed:
+        cr.spec = context["spec"]
+    return listed
 
 
 #: Items with findings listed on the spec page before "Show all": a big spec has thousands.

@@ -8,24 +8,30 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from specs_app.access import get_change_request_for_user, get_spec_for_user
 from specs_app.forms.review import ChangeRequestForm, CommentEditForm, CommentForm, ReviewForm
-from specs_app.models import Comment, Role
+from specs_app.models import Comment, Membership, Review, Role
 from specs_app.services.errors import ServiceError
 from specs_app.services.git import export_of_merge
+from specs_app.services.render import markdown_to_safe_html
 from specs_app.services.review import (
     change_request_close,
     change_request_comment,
     change_request_merge,
     change_request_open,
     change_request_preview_merge,
+    change_request_remove_review_request,
     change_request_reopen,
+    change_request_request_review,
     change_request_review,
+    change_request_reviewers,
+    change_request_state,
     change_request_submit,
     change_request_update_from_head,
     comment_delete,
     comment_edit,
     comment_resolve,
-    latest_reviews,
     merge_status,
+    review_candidates,
+    review_dismiss,
 )
 from specs_app.services.selectors import (
     change_request_changes,
@@ -59,15 +65,23 @@ def change_request_new(request: HttpRequest, ws: str, spec: str) -> HttpResponse
 def change_request_detail(request: HttpRequest, ws: str, spec: str, number: int) -> HttpResponse:
     cr, membership = get_change_request_for_user(request.user, ws, spec, number)
     tab = request.GET.get("tab", "conversation")
+    status = merge_status(cr)
+    reviewers = change_request_reviewers(cr)
+    can_edit = membership.role_enum.at_least(Role.EDITOR)
     context = {
         "workspace": cr.spec.workspace,
         "spec": cr.spec,
         "membership": membership,
         "cr": cr,
         "tab": tab,
-        "status": merge_status(cr),
-        "reviews": latest_reviews(cr),
-        "can_edit": membership.role_enum.at_least(Role.EDITOR),
+        "status": status,
+        "cr_state": change_request_state(cr, status),
+        "reviewers": reviewers,
+        "candidates": (
+            review_candidates(cr, reviewers.listed_ids) if can_edit and cr.is_open else []
+        ),
+        "can_edit": can_edit,
+        "can_admin": membership.role_enum.at_least(Role.ADMIN),
         "can_review": membership.role_enum.at_least(Role.REVIEWER)
         and cr.author_id != request.user.pk,
         "comment_form": CommentForm(),
@@ -82,7 +96,8 @@ def _tab_context(tab: str, cr, request: HttpRequest) -> dict:
         return {**change_request_changes(cr), "split": request.GET.get("diff") == "split"}
     if tab == "checks":
         return change_request_checks(cr)
-    return {"timeline": change_request_timeline(cr)}
+    description = markdown_to_safe_html(cr.description) if cr.description else ""
+    return {"timeline": change_request_timeline(cr), "description_html": description}
 
 
 def _act(request: HttpRequest, ws: str, spec: str, number: int, action, role=Role.EDITOR):
@@ -251,3 +266,73 @@ def change_request_update(request, ws, spec, number):
         "up_to_date": cr.base_id == cr.spec.head_id,
     }
     return render(request, "specs_app/review/update.html", context)
+
+
+# Review requests and dismissals.
+
+
+def _members_named(cr, ids) -> list:
+    """The workspace's members among the user ids posted: whoever else is named is refused."""
+    try:
+        wanted = {int(i) for i in ids}
+    except ValueError:
+        raise ServiceError("Pick reviewers among the members of this workspace.") from None
+    members = Membership.objects.filter(workspace_id=cr.spec.workspace_id, user_id__in=wanted)
+    users = [m.user for m in members.select_related("user").order_by("user__username")]
+    if len(users) != len(wanted):
+        raise ServiceError("Pick reviewers among the members of this workspace.")
+    return users
+
+
+@login_required
+@require_POST
+def change_request_request_review_view(request, ws, spec, number):
+    def ask(cr):
+        users = _members_named(cr, request.POST.getlist("reviewers"))
+        change_request_request_review(change_request=cr, actor=request.user, reviewers=users)
+        names = ", ".join(u.username for u in users)
+        return f"Review requested from {names}."
+
+    return _act(request, ws, spec, number, ask)
+
+
+@login_required
+@require_POST
+def change_request_remove_review_request_view(request, ws, spec, number):
+    def remove(cr):
+        users = _members_named(cr, request.POST.getlist("reviewer")[:1] or ["x"])
+        change_request_remove_review_request(
+            change_request=cr, actor=request.user, reviewer=users[0]
+        )
+        return f"{users[0].username} is no longer asked to review."
+
+    return _act(request, ws, spec, number, remove)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_dismiss_view(request, ws, spec, number, review_id):
+    cr, _ = get_change_request_for_user(request.user, ws, spec, number, Role.ADMIN)
+    review = get_object_or_404(
+        Review.objects.select_related("reviewer"), pk=review_id, change_request=cr
+    )
+    review.change_request = cr
+    reason = request.POST.get("reason", "").strip()
+    if not confirmed(request) or not reason:
+        context = {
+            "workspace": cr.spec.workspace,
+            "spec": cr.spec,
+            "cr": cr,
+            "review": review,
+            "reason": reason,
+            "missing_reason": request.method == "POST" and confirmed(request),
+            "cancel_url": _cr_url(cr),
+        }
+        status = 400 if context["missing_reason"] else 200
+        return render(request, "specs_app/review/dismiss.html", context, status=status)
+
+    def dismiss(cr):
+        review_dismiss(review=review, actor=request.user, reason=reason[:2000])
+        return f"{review.reviewer.username}'s review dismissed."
+
+    return _act(request, ws, spec, number, dismiss, Role.ADMIN)
