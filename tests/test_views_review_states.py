@@ -287,3 +287,11 @@ def test_the_dashboard_per_user(client_for, cr, editor, reviewer, owner):
 
     rita = client_for(reviewer).get(home).content.decode()
     assert "Nothing waits for your review." in _section(rita, "awaiting-review")
+
+
+def test_no_re_request_button_for_the_author_s_own_review(client_for, spec, reviewer):
+    cr = open_request(ready_spec(spec), reviewer, "Mine")
+    cr = services.change_request_submit(change_request=cr, actor=reviewer)
+    _changes_requested(cr, reviewer, "A note to self")
+    page = _page(client_for(reviewer), cr)
+    assert "rita: Request changes" in page and "Re-request review" not in page
