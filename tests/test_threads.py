@@ -332,6 +332,9 @@ def test_suggested_booleans_and_numbers_are_read_as_such(cr, editor, reviewer, s
         suggestion="no" if field.unique else "yes",
     )
     assert services.comment_apply_suggestion(comment=flag, actor=editor).unique is not field.unique
+    thread = change_request_threads(cr).by_id[flag.pk]
+    assert thread.label == f"model {field.model.name} · field {field.name} · field Unique"
+    assert thread.outdated and thread.root.anchor_text == ("yes" if field.unique else "no")
 
 
 def test_only_reviewers_suggest_and_only_editors_apply(cr, editor, reviewer, viewer):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from specs_app.models import AuditEvent, ChangeRequest, Comment, DataModel, Endpoint, Revision
 from specs_app.services.anchors import (
+    ITEM_MODELS,
     MODELS_BY_NAME,
     anchored_text,
     commentable_fields,
@@ -264,7 +265,7 @@ def _anchored_rows(cr: ChangeRequest, roots: list[Comment]) -> dict:
     for root in roots:
         if root.anchor_uid is None:
             continue
-        wanted.setdefault(root.anchor_kind, set()).add(root.anchor_uid)
+        wanted.setdefault(_item_table(root), set()).add(root.anchor_uid)
         if root.anchor_row_uid is not None and root.anchor_row_model:
             wanted.setdefault(root.anchor_row_model, set()).add(root.anchor_row_uid)
     rows = {}
@@ -278,9 +279,13 @@ def _anchored_rows(cr: ChangeRequest, roots: list[Comment]) -> dict:
     return rows
 
 
+def _item_table(root: Comment) -> str:
+    return ITEM_MODELS[root.anchor_kind]._meta.model_name
+
+
 def _place(thread: Thread, rows: dict) -> None:
     root = thread.root
-    item = rows.get((root.anchor_kind, root.anchor_uid))
+    item = rows.get((_item_table(root), root.anchor_uid))
     parts = [f"{root.anchor_kind} {item['name'] if item else '(removed in the draft)'}"]
     if root.anchor_row_uid is None or not root.anchor_row_model:
         thread.label = parts[0]  # a comment made before threads had rows: never outdated
