@@ -359,3 +359,14 @@ def test_a_suggestion_needs_an_open_request(cr, editor, reviewer):
         services.comment_apply_suggestion(comment=comment, actor=editor)
     comment.refresh_from_db()
     assert comment.suggestion_applied_at is None
+
+
+def test_a_merged_request_takes_no_more_replies(cr, editor, reviewer, owner):
+    root = services.change_request_comment(change_request=cr, author=reviewer, body="Hm")
+    services.comment_resolve(comment=root, actor=editor)
+    services.change_request_submit(change_request=cr, actor=editor)
+    services.change_request_review(change_request=cr, reviewer=reviewer, verdict="approve")
+    services.change_request_merge(change_request=cr, actor=editor)
+    with pytest.raises(ServiceError, match="merged; comments are closed"):
+        services.comment_reply(comment=root, author=editor, body="Late")
+    assert not root.replies.exists()

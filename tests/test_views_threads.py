@@ -302,3 +302,29 @@ def test_conversation_tab_shows_the_whole_thread_with_a_link_to_changes(
     assert "Say which title" in thread and "Will do" in thread
     assert f'href="?tab=changes#thread-{comment.pk}">view in Changes' in thread
     assert "field Description" in thread
+
+
+def test_htmx_refused_anchor_reloads_the_tab_with_the_reason(client_for, reviewer, cr):
+    client = client_for(reviewer)
+    post = _field_post(cr, field="position")
+    response = client.post(_url(cr, "change_request_comment"), post, **HX)
+    item = _row(cr).endpoint.uid
+    assert response["HX-Redirect"] == f"{_url(cr)}?tab=changes#item-threads-{item}"
+    page = client.get(response["HX-Redirect"]).content.decode()
+    assert "has no field “position” to comment on" in page and not Comment.objects.exists()
+
+
+def test_a_deleted_first_comment_shows_as_deleted_above_its_replies(
+    client_for, editor, reviewer, cr
+):
+    root = _thread(cr, reviewer)
+    services.comment_reply(comment=root, author=editor, body="An answer")
+    response = client_for(reviewer).post(
+        _url(cr, "comment_delete", root.pk), {"confirm": "yes", "back": "changes"}
+    )
+    assert response["Location"] == f"{_url(cr)}?tab=changes#thread-{root.pk}"
+    for tab, prefix in (("changes", "thread"), ("conversation", "comment")):
+        page = client_for(editor).get(_url(cr), {"tab": tab}).content.decode()
+        thread = page.split(f'id="{prefix}-{root.pk}"', 1)[1].split("</article>", 1)[0]
+        assert "This comment was deleted." in thread and "An answer" in thread
+        assert "Say which title" not in page

@@ -201,7 +201,9 @@ def _new_thread_answer(request, cr, membership, data: dict, error: str | None) -
         change = next((c for c in group["changes"] if c.uid == row), None)
         fields = change.fields if change is not None else []
         field_change = next((f for f in fields if f.name == field), None)
-    if group is None or (field and field_change is None):  # no longer in the diff: reload
+    if group is None or (field and field_change is None):  # not in the diff: reload the tab
+        if error:
+            messages.error(request, error)
         return HttpResponseClientRedirect(_back_url(cr, "changes", None, item_uid))
     context.update(group=group, change=change, field_change=field_change, slot_error=error)
     if error:
