@@ -149,6 +149,16 @@ urlpatterns = [
         name="comment_delete",
     ),
     path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/comments/<int:comment_id>/reply/",
+        review.comment_reply_view,
+        name="comment_reply",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/comments/<int:comment_id>/apply/",
+        review.comment_apply_view,
+        name="comment_apply",
+    ),
+    path(
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/close/",
         review.change_request_close_view,
         name="change_request_close",

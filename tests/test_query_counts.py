@@ -124,9 +124,9 @@ def test_changes_tab(client_for, editor, workspace, owner, django_assert_num_que
     # page), snapshots of base and draft (12 tables each), names of the items whose only change
     # is a child (endpoints, models), markdown exports of base and draft (spec + 12 tables each),
     # the endpoints and models deleted in the request (to restore), the spec's latest export
-    # (shown when it failed or drifted), review requests (pending reviewers) and the members who
-    # may be asked to review
-    body = _get(client_for(editor), django_assert_num_queries, 65, url, {"tab": "changes"})
+    # (shown when it failed or drifted), review requests (pending reviewers), the members who
+    # may be asked to review, and the request's comments (threads; none yet)
+    body = _get(client_for(editor), django_assert_num_queries, 66, url, {"tab": "changes"})
     assert endpoints[2].name.endswith(" v2") and endpoints[2].name in body
     assert f"Changed ownership of {models[1].name}" in body
     assert endpoints[3].name in body and "Reworded rule" in body

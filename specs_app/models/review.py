@@ -99,8 +99,27 @@ class Comment(models.Model):
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     body = models.TextField()
+    #: The thread this comment answers (its root); replies carry no anchor of their own.
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    #: The endpoint or model the thread is about.
     anchor_kind = models.CharField(max_length=8, choices=AnchorKind.choices, blank=True)
     anchor_uid = models.UUIDField(null=True, blank=True)
+    #: The row of that item it sits on (the item itself or one of its child rows), by table
+    #: ("endpoint", "bodyfield", ...) and uid, and one content field of that row (blank: the row).
+    anchor_row_model = models.CharField(max_length=32, blank=True)
+    anchor_row_uid = models.UUIDField(null=True, blank=True)
+    anchor_field = models.CharField(max_length=64, blank=True)
+    #: What it was made on: the field's value then, or the row's label and values; blank when
+    #: the item was not in the draft (a comment on a removed item).
+    anchor_text = models.TextField(blank=True)
+    #: A reviewer's proposed new value of anchor_field; blank: no suggestion.
+    suggestion = models.TextField(blank=True)
+    suggestion_applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    suggestion_applied_at = models.DateTimeField(null=True, blank=True)
     resolved = models.BooleanField(default=False)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -108,6 +127,8 @@ class Comment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     #: When its author last changed the text; shown as "edited".
     edited_at = models.DateTimeField(null=True, blank=True)
+    #: A thread's first comment deleted while it has replies: kept as a placeholder.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -115,6 +136,9 @@ class Comment(models.Model):
     def __str__(self) -> str:
         return self.body[:60]
 
+    @property
+    def is_root(self) -> bool:
+        return self.parent_id is None
 
 class ReviewRequest(models.Model):
     """A named member asked to review a request. They are pending until they give a review

@@ -7,7 +7,14 @@ request through access.py.
 
 from dataclasses import dataclass
 
-from specs_app.models import AuditEvent, ChangeRequest, DataModel, Endpoint, Revision
+from specs_app.models import AuditEvent, ChangeRequest, Comment, DataModel, Endpoint, Revision
+from specs_app.services.anchors import (
+    ITEM_MODELS,
+    MODELS_BY_NAME,
+    anchored_text,
+    commentable_fields,
+    field_label,
+)
 from specs_app.services.cache import remembered
 from specs_app.services.diff import group_by_item, label_groups, markdown_diff, revision_diff
 from specs_app.services.lint import (
@@ -20,6 +27,7 @@ from specs_app.services.lint import (
     lint_settings_load,
 )
 from specs_app.services.render import markdown_to_safe_html
+from specs_app.services.snapshot import label
 
 # Lint findings.
 
@@ -333,3 +341,137 @@ def _anchor_names(cr: ChangeRequest, comments) -> dict:
         rows = model.objects.filter(revision=cr.working, uid__in=uids).values_list("uid", "name")
         names.update(rows)
     return names
+
+
+# Comment threads.
+
+
+@dataclass
+class Thread:
+    """A thread: its first comment, the replies, where it sits and whether that has changed
+    since (outdated). Each comment carries its rendered body as `html`."""
+
+    root: Comment
+    replies: list[Comment]
+    label: str = ""  # "endpoint Create task · body field title · field Description"
+    field_label: str = ""
+    #: The anchored field's (or row's) text in the draft now; None when the row is gone.
+    current: str | None = None
+    #: The anchored row's version now, which applying a suggestion is checked against.
+    row_version: int | None = None
+    outdated: bool = False
+
+    @property
+    def pk(self) -> int:
+        return self.root.pk
+
+    @property
+    def has_suggestion(self) -> bool:
+        return bool(self.root.suggestion) and self.root.deleted_at is None
+
+    @property
+    def suggestion_applied(self) -> bool:
+        return self.root.suggestion_applied_at is not None
+
+    @property
+    def suggestion_blocked(self) -> str:
+        """Why the suggestion cannot be applied now ("" when it can)."""
+        if self.suggestion_applied:
+            return "Already applied."
+        if self.outdated:
+            return "Outdated: the field changed since the suggestion."
+        return ""
+
+
+@dataclass
+class Threads:
+    """The request's threads, by comment id, by item and by (row uid, field)."""
+
+    by_id: dict[int, Thread]
+    by_item: dict[str, list[Thread]]
+    by_field: dict[tuple[str, str], list[Thread]]
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+
+def change_request_threads(change_request: ChangeRequest) -> Threads:
+    """Every thread of the request with its replies, authors and rendered bodies, and whether
+    what it sits on changed since it was made: one query for the comments and one per table
+    the threads sit on (the draft's current rows), however many threads there are."""
+    cr = change_request
+    comments = list(
+        cr.comments.select_related("author", "resolved_by", "suggestion_applied_by").order_by(
+            "created_at", "id"
+        )
+    )
+    threads: dict[int, Thread] = {}
+    for comment in comments:
+        comment.html = markdown_to_safe_html(comment.body) if comment.body else ""
+        if comment.parent_id is None:
+            threads[comment.pk] = Thread(comment, [])
+    for comment in comments:
+        if comment.parent_id in threads:
+            threads[comment.parent_id].replies.append(comment)
+    current = _anchored_rows(cr, [t.root for t in threads.values()])
+    by_item: dict[str, list[Thread]] = {}
+    by_field: dict[tuple[str, str], list[Thread]] = {}
+    for thread in threads.values():
+        root = thread.root
+        if root.anchor_uid is None:
+            continue
+        _place(thread, current)
+        by_item.setdefault(str(root.anchor_uid), []).append(thread)
+        if root.anchor_field:
+            key = (str(root.anchor_row_uid), root.anchor_field)
+            by_field.setdefault(key, []).append(thread)
+    return Threads(threads, by_item, by_field)
+
+
+def _anchored_rows(cr: ChangeRequest, roots: list[Comment]) -> dict:
+    """The draft's rows the threads sit on, and their items: (table name, uid) → values."""
+    wanted: dict[str, set] = {}
+    for root in roots:
+        if root.anchor_uid is None:
+            continue
+        wanted.setdefault(_item_table(root), set()).add(root.anchor_uid)
+        if root.anchor_row_uid is not None and root.anchor_row_model:
+            wanted.setdefault(root.anchor_row_model, set()).add(root.anchor_row_uid)
+    rows = {}
+    for name, uids in wanted.items():
+        model = MODELS_BY_NAME[name]
+        columns = ["uid", "version", *commentable_fields(model)]
+        for values in model.objects.filter(revision_id=cr.working_id, uid__in=uids).values(
+            *columns
+        ):
+            rows[(name, values["uid"])] = values
+    return rows
+
+
+def _item_table(root: Comment) -> str:
+    return ITEM_MODELS[root.anchor_kind]._meta.model_name
+
+
+def _place(thread: Thread, rows: dict) -> None:
+    root = thread.root
+    item = rows.get((_item_table(root), root.anchor_uid))
+    parts = [f"{root.anchor_kind} {item['name'] if item else '(removed in the draft)'}"]
+    if root.anchor_row_uid is None or not root.anchor_row_model:
+        thread.label = parts[0]  # a comment made before threads had rows: never outdated
+        return
+    model = MODELS_BY_NAME[root.anchor_row_model]
+    values = rows.get((root.anchor_row_model, root.anchor_row_uid))
+    if root.anchor_row_uid != root.anchor_uid:
+        row_name = label(model, values) if values else "(removed)"
+        parts.append(f"{model._meta.verbose_name} {row_name}")
+    if root.anchor_field:
+        thread.field_label = field_label(model, root.anchor_field)
+        parts.append(f"field {thread.field_label}")
+    thread.label = " · ".join(parts)
+    thread.row_version = values["version"] if values else None
+    thread.current = anchored_text(model, values, root.anchor_field) if values else None
+    existed = bool(root.anchor_field or root.anchor_text)  # was the row in the draft then?
+    if values is None:
+        thread.outdated = existed
+    else:
+        thread.outdated = not existed or thread.current != root.anchor_text

@@ -5,9 +5,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from specs_app.access import get_change_request_for_user, get_spec_for_user
-from specs_app.forms.review import ChangeRequestForm, CommentEditForm, CommentForm, ReviewForm
+from specs_app.forms.review import (
+    ApplySuggestionForm,
+    BackForm,
+    ChangeRequestForm,
+    CommentEditForm,
+    CommentForm,
+    ReplyForm,
+    ReviewForm,
+)
 from specs_app.models import Comment, Membership, Review, Role
 from specs_app.services.errors import ServiceError
 from specs_app.services.git import export_of_merge
@@ -26,8 +35,10 @@ from specs_app.services.review import (
     change_request_state,
     change_request_submit,
     change_request_update_from_head,
+    comment_apply_suggestion,
     comment_delete,
     comment_edit,
+    comment_reply,
     comment_resolve,
     merge_status,
     review_candidates,
@@ -36,6 +47,7 @@ from specs_app.services.review import (
 from specs_app.services.selectors import (
     change_request_changes,
     change_request_checks,
+    change_request_threads,
     change_request_timeline,
 )
 from specs_app.views.confirm import Confirmation, confirmation_page, confirmed
@@ -84,6 +96,7 @@ def change_request_detail(request: HttpRequest, ws: str, spec: str, number: int)
         "can_admin": membership.role_enum.at_least(Role.ADMIN),
         "can_review": membership.role_enum.at_least(Role.REVIEWER)
         and cr.author_id != request.user.pk,
+        "can_suggest": membership.role_enum.at_least(Role.REVIEWER),
         "comment_form": CommentForm(),
         "review_form": ReviewForm(),
     }
@@ -93,11 +106,16 @@ def change_request_detail(request: HttpRequest, ws: str, spec: str, number: int)
 
 def _tab_context(tab: str, cr, request: HttpRequest) -> dict:
     if tab == "changes":
-        return {**change_request_changes(cr), "split": request.GET.get("diff") == "split"}
+        split = request.GET.get("diff") == "split"
+        return {**change_request_changes(cr), "split": split, "threads": change_request_threads(cr)}
     if tab == "checks":
         return change_request_checks(cr)
     description = markdown_to_safe_html(cr.description) if cr.description else ""
-    return {"timeline": change_request_timeline(cr), "description_html": description}
+    return {
+        "timeline": change_request_timeline(cr),
+        "description_html": description,
+        "threads": change_request_threads(cr),
+    }
 
 
 def _act(request: HttpRequest, ws: str, spec: str, number: int, action, role=Role.EDITOR):
@@ -129,28 +147,166 @@ def change_request_review_view(request, ws, spec, number):
 @login_required
 @require_POST
 def change_request_comment_view(request, ws, spec, number):
+    """A comment in the Conversation tab, or a new thread on an item or a field in the Changes
+    tab: back to where it was posted from, or, with htmx, the item's or field's threads."""
+    cr, membership = get_change_request_for_user(request.user, ws, spec, number, Role.EDITOR)
     form = CommentForm(request.POST)
+    comment, error = None, None
+    if not form.is_valid():
+        error = "A comment needs some text." if "body" in form.errors else _first_error(form)
+    else:
+        try:
+            comment = change_request_comment(
+                change_request=cr, author=request.user, **form.cleaned_data
+            )
+        except ServiceError as exc:
+            error = str(exc)
+    data, back = form.cleaned_data, _back(request)
+    if request.htmx and data.get("anchor_uid"):
+        return _new_thread_answer(request, cr, membership, data, error)
+    if error:
+        messages.error(request, error)
+    elif not request.htmx:
+        messages.success(request, "Comment added.")
+    url = _back_url(cr, back, comment.pk if comment else None, data.get("anchor_uid"))
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
-    def comment(cr):
-        if not form.is_valid():
-            raise ServiceError("A comment needs some text.")
-        change_request_comment(change_request=cr, author=request.user, **form.cleaned_data)
-        return "Comment added."
 
-    return _act(request, ws, spec, number, comment)
+def _first_error(form) -> str:
+    return next(iter(e for errors in form.errors.values() for e in errors), "Check the form.")
+
+
+def _back(request: HttpRequest) -> str:
+    form = BackForm(request.POST)
+    return (form.cleaned_data["back"] if form.is_valid() else "") or "conversation"
+
+
+def _back_url(cr, back: str, thread_pk: int | None = None, item_uid=None) -> str:
+    """Where a thread form's answer goes without JavaScript: the tab it was posted from, at the
+    thread (or at the item's threads when no thread was made)."""
+    if back == "changes":
+        if thread_pk:
+            return f"{_cr_url(cr)}?tab=changes#thread-{thread_pk}"
+        return f"{_cr_url(cr)}?tab=changes" + (f"#item-threads-{item_uid}" if item_uid else "")
+    if thread_pk:
+        return f"{_cr_url(cr)}?tab=conversation#comment-{thread_pk}"
+    return _cr_url(cr)
+
+
+def _thread_context(cr, membership, place: str) -> dict:
+    can_edit = membership.role_enum.at_least(Role.EDITOR)
+    return {
+        "workspace": cr.spec.workspace,
+        "spec": cr.spec,
+        "cr": cr,
+        "membership": membership,
+        "can_edit": can_edit,
+        "can_suggest": membership.role_enum.at_least(Role.REVIEWER),
+        "comment_on": can_edit,
+        "threads": change_request_threads(cr),
+        "place": place,
+    }
+
+
+def _new_thread_answer(request, cr, membership, data: dict, error: str | None) -> HttpResponse:
+    """With htmx: the item's (or the field's) threads with the new one and a fresh form, or the
+    form again with the error and what was typed (400)."""
+    item_uid, row_uid, field = data.get("anchor_uid"), data.get("row_uid"), data.get("field")
+    context = _thread_context(cr, membership, "changes")
+    group = next((g for g in change_request_changes(cr)["groups"] if g["uid"] == item_uid), None)
+    change = field_change = None
+    if group is not None and field:
+        row = row_uid or item_uid
+        change = next((c for c in group["changes"] if c.uid == row), None)
+        fields = change.fields if change is not None else []
+        field_change = next((f for f in fields if f.name == field), None)
+    if group is None or (field and field_change is None):  # not in the diff: reload the tab
+        if error:
+            messages.error(request, error)
+        return HttpResponseClientRedirect(_back_url(cr, "changes", None, item_uid))
+    context.update(group=group, change=change, field_change=field_change, slot_error=error)
+    if error:
+        context.update(typed_body=request.POST.get("body", ""))
+        context.update(typed_suggestion=request.POST.get("suggestion"))
+    template = "_field_threads.html" if field else "_item_threads.html"
+    status = 400 if error else 200
+    return render(request, f"specs_app/review/{template}", context, status=status)
+
+
+def _thread_answer(
+    request, cr, membership, root_pk: int, *, error=None, note=None, extra=None
+) -> HttpResponse:
+    """After an action on a thread: without JavaScript, back to the tab it was posted from at
+    the thread; with htmx, the thread itself (400 with the error in place)."""
+    back = _back(request)
+    if request.htmx:
+        context = _thread_context(cr, membership, back)
+        thread = context["threads"].by_id.get(root_pk)
+        if thread is None:  # the thread is gone (its only comment deleted)
+            return HttpResponse("")
+        context.update(comment=thread.root, thread_error=error, **(extra or {}))
+        status = 400 if error else 200
+        return render(request, "specs_app/review/_thread.html", context, status=status)
+    if error:
+        messages.error(request, error)
+    elif note:
+        messages.success(request, note)
+    exists = Comment.objects.filter(pk=root_pk, change_request=cr).exists()
+    return redirect(_back_url(cr, back, root_pk if exists else None))
+
+
+@login_required
+@require_POST
+def comment_reply_view(request, ws, spec, number, comment_id):
+    cr, membership = get_change_request_for_user(request.user, ws, spec, number, Role.EDITOR)
+    comment = _comment_of(cr, comment_id)
+    form = ReplyForm(request.POST)
+    error = None
+    if not form.is_valid():
+        error = "A reply needs some text (at most 10,000 characters)."
+    else:
+        try:
+            comment_reply(comment=comment, author=request.user, body=form.cleaned_data["body"])
+        except ServiceError as exc:
+            error = str(exc)
+    extra = {"reply_body": request.POST.get("body", ""), "reply_open": True} if error else {}
+    root = comment.parent_id or comment.pk
+    return _thread_answer(
+        request, cr, membership, root, error=error, note="Reply added.", extra=extra
+    )
 
 
 @login_required
 @require_POST
 def comment_resolve_view(request, ws, spec, number, comment_id):
-    def resolve(cr):
-        comment = _comment_of(cr, comment_id)
+    cr, membership = get_change_request_for_user(request.user, ws, spec, number, Role.EDITOR)
+    comment = _comment_of(cr, comment_id)
+    error = None
+    try:
         comment_resolve(
             comment=comment, actor=request.user, resolved=request.POST.get("resolved") != "0"
         )
-        return None
+    except ServiceError as exc:
+        error = str(exc)
+    return _thread_answer(request, cr, membership, comment.parent_id or comment.pk, error=error)
 
-    return _act(request, ws, spec, number, resolve)
+
+@login_required
+@require_POST
+def comment_apply_view(request, ws, spec, number, comment_id):
+    """Apply a suggestion: an edit of the draft, so the whole page changes (with htmx too)."""
+    cr, _ = get_change_request_for_user(request.user, ws, spec, number, Role.EDITOR)
+    comment = _comment_of(cr, comment_id)
+    form = ApplySuggestionForm(request.POST)
+    version = form.cleaned_data["version"] if form.is_valid() else None
+    try:
+        comment_apply_suggestion(comment=comment, actor=request.user, expected_version=version)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Suggestion applied.")
+    url = _back_url(cr, _back(request), comment.parent_id or comment.pk)
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 def _comment_of(cr, comment_id: int) -> Comment:
@@ -162,18 +318,19 @@ def _comment_of(cr, comment_id: int) -> Comment:
 @login_required
 @require_POST
 def comment_edit_view(request, ws, spec, number, comment_id):
+    cr, membership = get_change_request_for_user(request.user, ws, spec, number, Role.EDITOR)
+    comment = _comment_of(cr, comment_id)
     form = CommentEditForm(request.POST)
-
-    def edit(cr):
-        comment = _comment_of(cr, comment_id)
-        if not form.is_valid():
-            raise ServiceError(
-                "A comment needs some text, at most 10,000 characters; to remove it, delete it."
-            )
-        comment_edit(comment=comment, actor=request.user, body=form.cleaned_data["body"])
-        return "Comment updated."
-
-    return _act(request, ws, spec, number, edit)
+    error = None
+    if not form.is_valid():
+        error = "A comment needs some text, at most 10,000 characters; to remove it, delete it."
+    else:
+        try:
+            comment_edit(comment=comment, actor=request.user, body=form.cleaned_data["body"])
+        except ServiceError as exc:
+            error = str(exc)
+    root = comment.parent_id or comment.pk
+    return _thread_answer(request, cr, membership, root, error=error, note="Comment updated.")
 
 
 @login_required
@@ -193,11 +350,15 @@ def comment_delete_view(request, ws, spec, number, comment_id):
         )
         return confirmation_page(request, confirmation, workspace=cr.spec.workspace, spec=cr.spec)
 
-    def delete(cr):
+    try:
         comment_delete(comment=comment, actor=request.user)
-        return "Comment deleted."
-
-    return _act(request, ws, spec, number, delete)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Comment deleted.")
+    root = comment.parent_id or comment.pk
+    exists = Comment.objects.filter(pk=root, change_request=cr).exists()
+    return redirect(_back_url(cr, _back(request), root if exists else None))
 
 
 def _transition(service, note: str):
