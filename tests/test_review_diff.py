@@ -125,6 +125,11 @@ def test_long_texts_mark_the_changed_words_and_everything_is_escaped(case, clien
     old, new = word_diff("reported as not found, never", "reported as missing, never")
     assert old == [(False, "reported as "), (True, "not found"), (False, ", never")]
     assert new == [(False, "reported as "), (True, "missing"), (False, ", never")]
+    # Neighbouring changed words are one mark, spaces included.
+    assert word_diff("only tasks whose id", "the task is id")[0] == [
+        (True, "only tasks whose"),
+        (False, " id"),
+    ]
     body = client_for(editor).get(_url(case.cr), {"tab": "changes"}).content.decode()
     card = body.split(f'id="item-{case.changed.uid}"', 1)[1].split("</section>", 1)[0]
     assert "<del>not found</del>" in card and "<ins>missing</ins>" in card

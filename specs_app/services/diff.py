@@ -428,9 +428,16 @@ def word_diff(old: str, new: str) -> tuple[list, list]:
     old_runs: list = []
     new_runs: list = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        _append(old_runs, tag != "equal", "".join(a[i1:i2]))
-        _append(new_runs, tag != "equal", "".join(b[j1:j2]))
+    pieces = [
+        (tag != "equal", "".join(a[i1:i2]), "".join(b[j1:j2]))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+    ]
+    for index, (marked, old_text, new_text) in enumerate(pieces):
+        # The spaces between two changed words belong to the change: one mark, not many.
+        between = 0 < index < len(pieces) - 1 and pieces[index - 1][0] and pieces[index + 1][0]
+        marked = marked or (between and not old_text.strip())
+        _append(old_runs, marked, old_text)
+        _append(new_runs, marked, new_text)
     return old_runs, new_runs
 
 
