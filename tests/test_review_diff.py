@@ -52,6 +52,7 @@ def test_one_card_per_item_added_removed_or_changed_with_counts(case):
     assert removed["detail"] == case.removed.table
     # An added item shows its values and its rows as added; a removed one its rows as removed.
     assert ("Path", "/api/v1/things/{thing_id}/archive") in added["own"].values
+    assert ("Method", "POST") in added["own"].values  # the value, not its recased label
     assert [(s["title"], [r.status for r in s["rows"]]) for s in added["sections"]] == [
         ("Parameters", ["added"])
     ]

@@ -394,15 +394,16 @@ def _label(model: type[ContentRow], name: str) -> str:
 
 
 def _text(model: type[ContentRow], name: str, value) -> str:
-    """A value as a person reads it: yes/no, a choice's label, nothing for empty."""
+    """A value as a person reads it: yes/no, a choice's label ("None (public)"), nothing for
+    empty."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    choices = model._meta.get_field(name).flatchoices
-    if choices:
-        return str(dict(choices).get(value, value))
-    return str(value)
+    choices = dict(model._meta.get_field(name).flatchoices)
+    shown = str(choices.get(value, value))
+    # A label that only recases the value (Post for POST) says less than the value.
+    return str(value) if shown.lower() == str(value).lower() else shown
 
 
 def _field_diff(model: type[ContentRow], change: FieldChange) -> FieldDiff:
