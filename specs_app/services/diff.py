@@ -340,7 +340,10 @@ def _row(change: ItemChange, moves: dict | None) -> RowDiff | None:
     model = change.model
     if change.kind in ("added", "removed"):
         values = change.after if change.kind == "added" else change.before
-        return RowDiff(change.kind, model, change.uid, change.label, values=_shown(model, values))
+        shown = _shown(model, values)
+        if model.parent_field:  # a child row is headed by its label: not again as a value
+            shown = [(name, text) for name, text in shown if text != change.label]
+        return RowDiff(change.kind, model, change.uid, change.label, values=shown)
     fields = [_field_diff(model, f) for f in change.fields if f.name not in _HIDDEN]
     moved = None
     if "position" in {f.name for f in change.fields}:
@@ -376,11 +379,17 @@ def _unchanged(group: dict, model, after: dict | None, context: _Context) -> Non
         values = dict(rows)
         kept = [uid for uid in _ordered(rows) if uid not in shown]
         if kept:
-            section = [(label(child, values[uid]), _shown(child, values[uid])) for uid in kept]
+            section = [_headed(child, values[uid]) for uid in kept]
             group["unchanged_sections"].append(
                 {"title": _plural(child), "rows": section, "order": CONTENT_MODELS.index(child)}
             )
     group["unchanged_sections"].sort(key=lambda s: s["order"])
+
+
+def _headed(model: type[ContentRow], values: dict) -> tuple[str, list]:
+    """A row's label, and its other values."""
+    name = label(model, values)
+    return name, [(field, text) for field, text in _shown(model, values) if text != name]
 
 
 def _named(model, values: dict | None):
