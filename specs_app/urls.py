@@ -200,4 +200,9 @@ urlpatterns = [
         markdown.markdown_download,
         name="markdown_download",
     ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/viewed/",
+        review.change_request_item_viewed,
+        name="change_request_item_viewed",
+    ),
 ]

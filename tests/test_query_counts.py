@@ -9,6 +9,7 @@ from django.urls import reverse
 from specs_app.models import BusinessRule, DataModel, Endpoint
 from specs_app.perf.bigspec import BigSpecSize, make_big_spec
 from specs_app.services import review as services
+from specs_app.services.viewed import item_mark_viewed
 from tests.review_helpers import approve_and_merge, edit_endpoint, open_request, ready_spec
 
 pytestmark = pytest.mark.django_db
@@ -121,15 +122,40 @@ def test_changes_tab(client_for, editor, workspace, owner, django_assert_num_que
     endpoints, models = _items(cr.working)
     url = _cr_url(cr, "change_request")
     # 4 + change request, reviews and unresolved comments (merge status), reviews again (for the
-    # page), snapshots of base and draft (12 tables each), names of the items whose only change
-    # is a child (endpoints, models), markdown exports of base and draft (spec + 12 tables each),
-    # the endpoints and models deleted in the request (to restore), the spec's latest export
-    # (shown when it failed or drifted), review requests (pending reviewers), the members who
-    # may be asked to review, and the request's comments (threads; none yet)
-    body = _get(client_for(editor), django_assert_num_queries, 66, url, {"tab": "changes"})
+    # page), snapshots of base and draft (12 tables each: they also give the cards their names,
+    # unchanged context and digests), markdown exports of base and draft (spec + 12 tables each),
+    # the endpoints and models deleted in the request (to restore), the viewer's Viewed ticks,
+    # the spec's latest export (shown when it failed or drifted)
+    body = _get(client_for(editor), django_assert_num_queries, 62, url, {"tab": "changes"})
     assert endpoints[2].name.endswith(" v2") and endpoints[2].name in body
     assert f"Changed ownership of {models[1].name}" in body
     assert endpoints[3].name in body and "Reworded rule" in body
+    assert "0 of 6 viewed" in body
+    # Every item ticked: the ticks are one query whatever their number; the diff is cached.
+    for uid in re.findall(r'name="item" value="([^"]+)"', body):
+        item_mark_viewed(change_request=cr, user=editor, item_uid=uid, viewed=True)
+    again = _get(client_for(editor), django_assert_num_queries, 12, url, {"tab": "changes"})
+    assert "6 of 6 viewed" in again
+
+
+@size_param
+def test_viewed_toggle(client_for, editor, workspace, owner, django_assert_num_queries, size):
+    cr = _changed_request(_spec(workspace, owner, size), editor)
+    client = client_for(editor)
+    body = client.get(_cr_url(cr, "change_request"), {"tab": "changes"}).content.decode()
+    uid = re.findall(r'name="item" value="([^"]+)"', body)[1]
+    url = _cr_url(cr, "change_request_item_viewed")
+    # 4 + change request, membership (the service's role check), the cached diff (no query),
+    # the tick: update_or_create's SELECT and INSERT, in its savepoints (4: SAVEPOINT, RELEASE
+    # twice, here inside the test's transaction)
+    with django_assert_num_queries(12):
+        response = client.post(url, {"item": uid, "viewed": "1"})
+    assert response.status_code == 302 and response.url.endswith(f"#item-{uid}")
+    # With htmx, the card again: 4 + change request, membership, the untick (one DELETE), then
+    # the tab's context: the endpoints and models deleted in the request, the viewer's ticks
+    with django_assert_num_queries(10):
+        response = client.post(url, {"item": uid, "viewed": "0"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and f'id="item-{uid}"' in response.content.decode()
 
 
 @size_param
@@ -140,9 +166,9 @@ def test_compare(
     approve_and_merge(_changed_request(spec, editor), author=editor, reviewer=reviewer)
     endpoints, _ = _items(spec.revisions.get(number=2))
     url = reverse("specs_app:compare", args=["acme", spec.slug])
-    # 4 (the head is r2) + r1, snapshots of r1 and r2 (12 tables each), names of the items whose
-    # only change is a child (endpoints, models), markdown exports of r1 and r2 (spec + 12 each)
-    body = _get(client_for(viewer), django_assert_num_queries, 57, url, {"from": 1, "to": 2})
+    # 4 (the head is r2) + r1, snapshots of r1 and r2 (12 tables each, which also name the items
+    # whose only change is a child), markdown exports of r1 and r2 (spec + 12 each)
+    body = _get(client_for(viewer), django_assert_num_queries, 55, url, {"from": 1, "to": 2})
     assert endpoints[2].name.endswith(" v2") and endpoints[2].name in body
     assert endpoints[3].name in body and "Reworded rule" in body
 

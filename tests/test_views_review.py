@@ -120,7 +120,8 @@ def test_changes_tab_shows_the_diff_with_comment_buttons(client_for, editor, cr)
     endpoint = Endpoint.objects.filter(revision=cr.working).first()
     edit_endpoint(cr, editor, endpoint.name, user_ownership="New ownership text")
     body = client_for(editor).get(_url(cr), {"tab": "changes"}).content.decode()
-    assert "New ownership text" in body and "user_ownership" in body
+    assert "New ownership text" in body and "User ownership" in body  # a label, not a column
+    assert "user_ownership" not in body
     assert f'name="anchor_uid" value="{endpoint.uid}"' in body
     assert "+**User Ownership**: New ownership text" in body  # unified markdown diff
     split = client_for(editor).get(_url(cr), {"tab": "changes", "diff": "split"})

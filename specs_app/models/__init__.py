@@ -22,7 +22,7 @@ from specs_app.models.content import (
 )
 from specs_app.models.export import Export, GitTarget
 from specs_app.models.lint import LintConfig, RuleSetting, Severity
-from specs_app.models.review import ChangeRequest, Comment, Review, ReviewRequest
+from specs_app.models.review import ChangeRequest, Comment, ItemView, Review, ReviewRequest
 from specs_app.models.spec import DEFAULT_API_PATH, DEFAULT_SCHEMA_PATH, Revision, Spec
 from specs_app.models.workspace import Membership, Role, Workspace
 
@@ -34,6 +34,7 @@ __all__ = [
     "Comment",
     "Review",
     "ReviewRequest",
+    "ItemView",
     "CONTENT_MODELS",
     "LintConfig",
     "RuleSetting",

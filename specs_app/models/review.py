@@ -140,6 +140,7 @@ class Comment(models.Model):
     def is_root(self) -> bool:
         return self.parent_id is None
 
+
 class ReviewRequest(models.Model):
     """A named member asked to review a request. They are pending until they give a review
     after `requested_at`; re-requesting moves `requested_at` on (one row per reviewer)."""
@@ -165,3 +166,27 @@ class ReviewRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer} asked to review {self.change_request}"
+
+
+class ItemView(models.Model):
+    """A reviewer's "Viewed" tick on one changed endpoint or model of a change request. It
+    counts while `digest` (a hash of the item's changed content, see services/diff.py) is the
+    item's current one: when the item changes again, the tick no longer applies."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.CASCADE, related_name="item_views"
+    )
+    item_uid = models.UUIDField()
+    digest = models.CharField(max_length=64)
+    viewed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "change_request", "item_uid"], name="uq_item_view"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} viewed {self.item_uid}"

@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -50,6 +52,7 @@ from specs_app.services.selectors import (
     change_request_threads,
     change_request_timeline,
 )
+from specs_app.services.viewed import item_mark_viewed
 from specs_app.views.confirm import Confirmation, confirmation_page, confirmed
 from specs_app.views.exports import export_outcome
 
@@ -106,8 +109,9 @@ def change_request_detail(request: HttpRequest, ws: str, spec: str, number: int)
 
 def _tab_context(tab: str, cr, request: HttpRequest) -> dict:
     if tab == "changes":
+        changes = change_request_changes(cr, viewer=request.user)
         split = request.GET.get("diff") == "split"
-        return {**change_request_changes(cr), "split": split, "threads": change_request_threads(cr)}
+        return {**changes, "split": split, "threads": change_request_threads(cr)}
     if tab == "checks":
         return change_request_checks(cr)
     description = markdown_to_safe_html(cr.description) if cr.description else ""
@@ -497,3 +501,45 @@ def review_dismiss_view(request, ws, spec, number, review_id):
         return f"{review.reviewer.username}'s review dismissed."
 
     return _act(request, ws, spec, number, dismiss, Role.ADMIN)
+
+
+# "Viewed" ticks on the Changes tab.
+
+
+@login_required
+@require_POST
+def change_request_item_viewed(request, ws, spec, number):
+    """Tick or untick one changed item as viewed: back to its card, or (htmx) the card again
+    with the index entry and the count swapped out of band."""
+    cr, membership = get_change_request_for_user(request.user, ws, spec, number)
+    uid = request.POST.get("item", "")
+    changes_url = f"{_cr_url(cr)}?tab=changes"
+    try:
+        item_mark_viewed(
+            change_request=cr,
+            user=request.user,
+            item_uid=uid,
+            viewed=request.POST.get("viewed") != "0",
+        )
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        if request.htmx:
+            return HttpResponseClientRedirect(changes_url)
+        return redirect(changes_url)
+    uid = str(uuid.UUID(uid))  # the service has read it
+    if not request.htmx:
+        return redirect(f"{changes_url}#item-{uid}")
+    context = _tab_context("changes", cr, request)
+    group = next((g for g in context["groups"] if str(g["uid"]) == uid), None)
+    if group is None:  # the draft changed meanwhile
+        return HttpResponseClientRedirect(changes_url)
+    context.update(
+        workspace=cr.spec.workspace,
+        spec=cr.spec,
+        cr=cr,
+        membership=membership,
+        group=group,
+        comment_on=membership.role_enum.at_least(Role.EDITOR),
+        viewed_on=True,
+    )
+    return render(request, "specs_app/review/_diff_viewed.html", context)
