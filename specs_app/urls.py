@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("w/<slug:ws>/", browse.spec_list, name="spec_list"),
     path("w/<slug:ws>/members/", members.member_list, name="members"),
+    path("w/<slug:ws>/people/<str:username>/", members.member_detail, name="member_detail"),
     path("w/<slug:ws>/import/", imports.spec_import_page, name="spec_import"),
     path("w/<slug:ws>/members/add/", members.member_add, name="member_add"),
     path("w/<slug:ws>/members/<int:membership_id>/role/", members.member_role, name="member_role"),

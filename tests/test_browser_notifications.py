@@ -80,3 +80,7 @@ def test_a_mention_reaches_the_inbox_and_is_read_when_followed(
     expect(page.get_by_text("Notification settings saved.")).to_be_visible()
     expect(page.get_by_label("Mention")).not_to_be_checked()
     expect(page.get_by_label("Comment")).to_be_checked()
+
+    page.goto(live_server.url + reverse("specs_app:member_detail", args=["acme", "carol"]))
+    expect(page.get_by_test_id("member-activity")).to_contain_text("comment.added")
+    assert_accessible(page)

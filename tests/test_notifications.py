@@ -335,8 +335,11 @@ def test_workspace_mentions_link_every_member_in_one_query(
 ):
     with django_assert_num_queries(1):
         mentions = workspace_mentions(workspace=workspace)
-    members = reverse("specs_app:members", args=["acme"])
-    assert mentions == {"olivia": f"{members}#member-olivia", "edgar": f"{members}#member-edgar"}
+    assert mentions == {
+        "olivia": reverse("specs_app:member_detail", args=["acme", "olivia"]),
+        "edgar": reverse("specs_app:member_detail", args=["acme", "edgar"]),
+    }
+    assert mentions["edgar"] == "/w/acme/people/edgar/"
 
 
 # Email: after commit, through the tasks backend; never on rollback; opt-out respected.
@@ -439,3 +442,17 @@ def test_no_address_no_email(
     cr = _in_review(spec, editor)
     _comment_committed(cr, reviewer, "Hi", django_capture_on_commit_callbacks)
     assert mailoutbox == [] and Notification.objects.count() == 1
+
+
+def test_a_mail_server_failure_breaks_nothing(
+    spec, editor, reviewer, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    def refuse(self, *args, **kwargs):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    cr = _in_review(spec, editor)
+    comment = _comment_committed(cr, reviewer, "Hi", django_capture_on_commit_callbacks)
+    assert comment.pk and mailoutbox == []
+    notification = Notification.objects.get()
+    assert notification.emailed_at is None, "not marked sent: a retry may send it"

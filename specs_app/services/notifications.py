@@ -54,13 +54,14 @@ def mentioned_usernames(text: str) -> list[str]:
 
 
 def workspace_mentions(*, workspace: Workspace) -> dict[str, str]:
-    """username -> URL of the member on the workspace's members page, for every member: the
+    """username -> URL of the member's page, for every member of the workspace: the
     `mentions` of markdown_to_safe_html. One query."""
-    page = reverse("specs_app:members", args=[workspace.slug])
     usernames = Membership.objects.filter(workspace=workspace).values_list(
         "user__username", flat=True
     )
-    return {name: f"{page}#member-{name}" for name in usernames}
+    return {
+        name: reverse("specs_app:member_detail", args=[workspace.slug, name]) for name in usernames
+    }
 
 
 # From audit events to notifications.
