@@ -2,7 +2,9 @@
 members, one per recipient per event; and the email that follows once the transaction commits."""
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 
 from specs_app.models import (
@@ -19,6 +21,7 @@ from specs_app.services import git as git_services
 from specs_app.services import review as services
 from specs_app.services.audit import audit_record
 from specs_app.services.notifications import mentioned_usernames, workspace_mentions
+from specs_app.tasks import notification_email_task
 from tests import git_helpers
 from tests.factories import UserFactory
 from tests.git_helpers import push_file
@@ -456,3 +459,24 @@ def test_a_mail_server_failure_breaks_nothing(
     assert comment.pk and mailoutbox == []
     notification = Notification.objects.get()
     assert notification.emailed_at is None, "not marked sent: a retry may send it"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_backend_the_worker_sends_the_email(spec, editor, reviewer, mailoutbox):
+    cr = _in_review(spec, editor)
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        services.change_request_comment(change_request=cr, author=reviewer, body="Queued")
+        assert mailoutbox == [] and Notification.objects.get().emailed_at is None
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert [m.subject for m in mailoutbox] == ["[Spec Studio] rita commented on #1 Add labels"]
+    assert Notification.objects.get().emailed_at is not None
+
+
+def test_a_task_delivered_twice_sends_once(
+    spec, editor, reviewer, mailoutbox, django_capture_on_commit_callbacks
+):
+    cr = _in_review(spec, editor)
+    _comment_committed(cr, reviewer, "Once", django_capture_on_commit_callbacks)
+    assert len(mailoutbox) == 1
+    assert notification_email_task.call(Notification.objects.get().pk) == "skipped"
+    assert len(mailoutbox) == 1
