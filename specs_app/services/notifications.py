@@ -194,6 +194,8 @@ def _comment_replied(event: AuditEvent, cr: ChangeRequest, actor: str) -> _Plan 
         .filter(details__parent=parent)
         .exclude(pk=event.pk)
         .values_list("actor_id", flat=True)
+        if isinstance(parent, int)
+        else []
     )
     for replier_id in dict.fromkeys(earlier):
         plan.add(replier_id, Kind.REPLY, text)
