@@ -1,6 +1,6 @@
 from django.urls import path
 
-from specs_app.views import browse, editor, history, imports, markdown, members, review
+from specs_app.views import browse, editor, history, imports, inbox, markdown, members, review
 from specs_app.views import exports as export_views
 from specs_app.views import lint as lint_views
 
@@ -8,8 +8,17 @@ app_name = "specs_app"
 
 urlpatterns = [
     path("", browse.workspace_list, name="workspace_list"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/read/", inbox.inbox_mark_all_read, name="inbox_mark_all_read"),
+    path("inbox/settings/", inbox.notification_settings, name="notification_settings"),
+    path(
+        "inbox/<int:notification_id>/open/",
+        inbox.notification_open_view,
+        name="notification_open",
+    ),
     path("w/<slug:ws>/", browse.spec_list, name="spec_list"),
     path("w/<slug:ws>/members/", members.member_list, name="members"),
+    path("w/<slug:ws>/people/<str:username>/", members.member_detail, name="member_detail"),
     path("w/<slug:ws>/import/", imports.spec_import_page, name="spec_import"),
     path("w/<slug:ws>/members/add/", members.member_add, name="member_add"),
     path("w/<slug:ws>/members/<int:membership_id>/role/", members.member_role, name="member_role"),

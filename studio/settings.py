@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "specs_app.context_processors.inbox",
             ],
         },
     },
@@ -192,6 +193,20 @@ if _TASKS_BACKEND not in _TASK_BACKENDS:
         f"STUDIO_TASKS_BACKEND={_TASKS_BACKEND!r}: use one of {', '.join(_TASK_BACKENDS)}."
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_TASKS_BACKEND]}}
+
+# Notification emails (sent after commit through the tasks backend), by Django's email
+# framework: printed on the console by default; set EMAIL_BACKEND to
+# django.core.mail.backends.smtp.EmailBackend and the EMAIL_HOST... settings to send them.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Spec Studio <studio@localhost>")
+# The site's address as people reach it: the links in emails are absolute.
+SITE_URL = env_str("STUDIO_SITE_URL", "http://127.0.0.1:8000")
 
 # Sign-in throttling (django-axes, on the login page and the admin's): after LOGIN_FAILURE_LIMIT
 # wrong passwords for one username from one address, that pair is refused (even the right

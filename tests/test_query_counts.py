@@ -64,7 +64,8 @@ def _cr_url(cr, name, *extra) -> str:
     return reverse(f"specs_app:{name}", args=["acme", cr.spec.slug, cr.number, *extra])
 
 
-# Every page starts with: session, user, membership (with workspace), spec (with head).
+# Every page starts with these 4: session, user, membership (with workspace), spec (with head);
+# its navbar adds 1, the unread notification count (in the totals, not in each list below).
 
 
 def _lint_badges(body: str) -> list[str]:
@@ -78,10 +79,10 @@ def test_spec_page(client_for, viewer, workspace, owner, django_assert_num_queri
     url = reverse("specs_app:spec_detail", args=["acme", spec.slug])
     # 4 + latest export, endpoints, models, lint configuration, lint content (12 tables), open
     # change requests, published revisions
-    body = _get(client_for(viewer), django_assert_num_queries, 22, url)
+    body = _get(client_for(viewer), django_assert_num_queries, 23, url)
     assert "Revision r1" in body and endpoints[-1].path in body and models[-1].table in body
     # The lint findings of a published revision are computed once: 12 queries fewer after that.
-    again = _get(client_for(viewer), django_assert_num_queries, 10, url)
+    again = _get(client_for(viewer), django_assert_num_queries, 11, url)
     assert _lint_badges(again) == _lint_badges(body) and endpoints[-1].path in again
 
 
@@ -92,7 +93,7 @@ def test_endpoint_editor(client_for, editor, workspace, owner, django_assert_num
     url = _cr_url(cr, "editor_item", "endpoint", endpoint.uid)
     # 4 + change request, the endpoint, its 5 child tables for the row forms, the same 5 again
     # for the markdown preview, lint configuration and lint content of the draft (12 tables)
-    body = _get(client_for(editor), django_assert_num_queries, 29, url)
+    body = _get(client_for(editor), django_assert_num_queries, 30, url)
     assert f"## {endpoint.name}" in body and endpoint.path in body and "Markdown preview" in body
 
 
@@ -103,7 +104,7 @@ def test_model_editor(client_for, editor, workspace, owner, django_assert_num_qu
     url = _cr_url(cr, "editor_item", "model", model.uid)
     # 4 + change request, the model, its 5 child tables for the row forms, the same 5 again for
     # the markdown preview, lint configuration and lint content of the draft (12 tables)
-    body = _get(client_for(editor), django_assert_num_queries, 29, url)
+    body = _get(client_for(editor), django_assert_num_queries, 30, url)
     assert f"## {model.name}" in body and f"**Table**: {model.table}" in body
 
 
@@ -112,7 +113,7 @@ def test_editor_home(client_for, editor, workspace, owner, django_assert_num_que
     cr = open_request(_spec(workspace, owner, size), editor)
     endpoints, models = _items(cr.working)
     # 4 + change request, endpoints, models, the endpoints and models deleted in the request
-    body = _get(client_for(editor), django_assert_num_queries, 9, _cr_url(cr, "editor_home"))
+    body = _get(client_for(editor), django_assert_num_queries, 10, _cr_url(cr, "editor_home"))
     assert endpoints[-1].name in body and models[-1].name in body
 
 
@@ -179,5 +180,5 @@ def test_markdown_page(client_for, viewer, workspace, owner, django_assert_num_q
     endpoints, models = _items(spec.head)
     url = reverse("specs_app:markdown", args=["acme", spec.slug])
     # 4 + the export (spec again, 12 tables), published revisions
-    body = _get(client_for(viewer), django_assert_num_queries, 18, url)
+    body = _get(client_for(viewer), django_assert_num_queries, 19, url)
     assert f"## {endpoints[-1].name}" in body and f"**Table**: {models[-1].table}" in body

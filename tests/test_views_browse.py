@@ -149,7 +149,7 @@ def test_spec_page_query_count_is_constant(
     # session, user, membership, spec, published revisions, open change requests, latest
     # export, endpoints, models, lint configuration, lint content (one query per table: 12)
     _spec_page_queries(
-        client_for(viewer), django_assert_num_queries, workspace, f"s{size}", size, 22
+        client_for(viewer), django_assert_num_queries, workspace, f"s{size}", size, 23
     )
 
 
@@ -160,7 +160,7 @@ def test_spec_list_query_count_is_constant(
     for n in range(3):
         published_spec(workspace=workspace, slug=f"s{size}-{n}", endpoints=size, models=1)
     client = client_for(viewer)
-    with django_assert_num_queries(4):  # session, user, membership, specs with head
+    with django_assert_num_queries(5):  # session, user, membership, specs, unread count
         response = client.get(reverse("specs_app:spec_list", args=["acme"]))
     assert response.status_code == 200
 
@@ -174,7 +174,7 @@ def test_endpoint_page_query_count_is_constant(
     url = reverse("specs_app:endpoint_detail", args=["acme", spec.slug, endpoint.uid])
     client = client_for(viewer)
     # session, user, membership, spec, revisions, endpoint, 5 child tables
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):  # 11 + the navbar's unread count
         assert client.get(url).status_code == 200
 
 

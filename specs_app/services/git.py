@@ -702,6 +702,7 @@ def _audit_finish(export: Export, outcome: _Outcome) -> None:
         target=export.revision.label,
         commit=outcome.sha,
         error=outcome.error[:500],
+        export=export.pk,  # services/notifications.py tells people of a failure or drift
     )
 
 

@@ -1,12 +1,14 @@
 """Workspace membership: add, change role, remove. Only admins do it; a workspace always keeps
 an admin."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 
 from specs_app.access import require_role
-from specs_app.models import Membership, Role, Workspace
+from specs_app.models import AuditEvent, ChangeRequest, Membership, Role, Workspace
 from specs_app.services.audit import audit_record
 from specs_app.services.errors import ServiceError
 
@@ -75,3 +77,33 @@ def membership_remove(*, membership: Membership, actor) -> None:
             raise ServiceError("The last admin cannot be removed: make someone else admin first.")
         _audit(current, actor, "member.removed", role=current.role)
         current.delete()
+
+
+@dataclass
+class MemberProfile:
+    membership: Membership
+    change_requests: list
+    events: list
+
+
+def member_profile(*, workspace: Workspace, username: str) -> MemberProfile | None:
+    """A member's page (where an @mention leads): their role, their latest change requests and
+    what they did lately in the workspace. None when no member has that username."""
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(workspace=workspace, user__username=username)
+        .first()
+    )
+    if membership is None:
+        return None
+    change_requests = (
+        ChangeRequest.objects.filter(spec__workspace=workspace, author=membership.user)
+        .select_related("spec")
+        .order_by("-created_at", "-id")[:20]
+    )
+    events = (
+        AuditEvent.objects.filter(workspace=workspace, actor=membership.user)
+        .select_related("spec")
+        .order_by("-created_at", "-id")[:20]
+    )
+    return MemberProfile(membership, list(change_requests), list(events))

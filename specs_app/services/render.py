@@ -59,9 +59,61 @@ MAX_NESTING = 24
 _LEADING_MARKERS = re.compile(r"^(?:[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)|[ \t]*>)+")
 
 
-def markdown_to_safe_html(text: str) -> str:
-    """Markdown rendered and sanitised; the same text is rendered once (see services/cache.py)."""
-    return remembered(("markdown", text_key(text)), lambda: _render_bounded(text))
+def markdown_to_safe_html(text: str, mentions: dict[str, str] | None = None) -> str:
+    """Markdown rendered and sanitised; the same text is rendered once (see services/cache.py).
+
+    With `mentions` (username -> URL), each `@username` of a known name becomes a link to its
+    URL, except inside code spans, code blocks, links and e-mail addresses."""
+    rendered = remembered(("markdown", text_key(text)), lambda: _render_bounded(text))
+    if mentions and "@" in rendered:
+        return _link_mentions(rendered, mentions)
+    return rendered
+
+
+# `@name` where a username may start: not after a word character, a dot, "@", "/" or "+"/"-"
+# (e-mail addresses, paths, decorators in code are not mentions). Usernames are Django's:
+# letters, digits and @ . + - _; a trailing dot ends the sentence, not the name.
+_MENTION = re.compile(r"(?<![\w.@/+\-])@([\w.+\-]*[\w+\-])")
+# The sanitised HTML split into tags and text; text inside these elements is never linked.
+_TAG = re.compile(r"(<[^>]*>)")
+_OPAQUE = {"a", "code", "pre"}
+
+
+def _text_segments(html_text: str):
+    """(segment, linkable) pairs of sanitised HTML: tags and opaque text are not linkable."""
+    depth = 0
+    for segment in _TAG.split(html_text):
+        if segment.startswith("<"):
+            name = segment.strip("</>").split(None, 1)[0].lower() if segment.strip("</>") else ""
+            if name in _OPAQUE and not segment.endswith("/>"):
+                depth += -1 if segment.startswith("</") else 1
+            yield segment, False
+        else:
+            yield segment, depth == 0
+
+
+def mention_names(html_text: str) -> list[str]:
+    """The @names in rendered markdown outside code and links, in order, each once."""
+    names: dict[str, None] = {}
+    for segment, linkable in _text_segments(html_text):
+        if linkable:
+            for match in _MENTION.finditer(html.unescape(segment)):
+                names.setdefault(match.group(1))
+    return list(names)
+
+
+def _link_mentions(html_text: str, mentions: dict[str, str]) -> str:
+    def link(match: re.Match) -> str:
+        name = match.group(1)
+        url = mentions.get(name)
+        if url is None:
+            return match.group(0)
+        return f'<a class="mention" href="{html.escape(url)}">@{html.escape(name)}</a>'
+
+    return "".join(
+        _MENTION.sub(link, segment) if linkable else segment
+        for segment, linkable in _text_segments(html_text)
+    )
 
 
 def nesting_depth(text: str) -> int:

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,6 +11,7 @@ from specs_app.forms.members import MemberAddForm, MemberRoleForm
 from specs_app.models import Membership, Role
 from specs_app.services.errors import ServiceError
 from specs_app.services.members import (
+    member_profile,
     membership_add,
     membership_change_role,
     membership_remove,
@@ -111,3 +112,15 @@ def member_remove(request: HttpRequest, ws: str, membership_id: int) -> HttpResp
             return HttpResponseClientRedirect(reverse("specs_app:workspace_list"))
         return redirect("specs_app:workspace_list")
     return redirect("specs_app:members", ws=ws)
+
+
+@login_required
+@require_GET
+def member_detail(request: HttpRequest, ws: str, username: str) -> HttpResponse:
+    """A member's page, for every member: where an @mention of them leads."""
+    membership = get_membership_for_user(request.user, ws)
+    profile = member_profile(workspace=membership.workspace, username=username)
+    if profile is None:
+        raise Http404("No such member.")
+    context = {"workspace": membership.workspace, "membership": membership, "profile": profile}
+    return render(request, "specs_app/members/member_detail.html", context)

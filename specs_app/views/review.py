@@ -22,6 +22,7 @@ from specs_app.forms.review import (
 from specs_app.models import Comment, Membership, Review, Role
 from specs_app.services.errors import ServiceError
 from specs_app.services.git import export_of_merge
+from specs_app.services.notifications import notifications_mark_seen
 from specs_app.services.render import markdown_to_safe_html
 from specs_app.services.review import (
     change_request_close,
@@ -79,6 +80,7 @@ def change_request_new(request: HttpRequest, ws: str, spec: str) -> HttpResponse
 @require_GET
 def change_request_detail(request: HttpRequest, ws: str, spec: str, number: int) -> HttpResponse:
     cr, membership = get_change_request_for_user(request.user, ws, spec, number)
+    notifications_mark_seen(user=request.user, change_request=cr)  # seen: read (one UPDATE)
     tab = request.GET.get("tab", "conversation")
     status = merge_status(cr)
     reviewers = change_request_reviewers(cr)
