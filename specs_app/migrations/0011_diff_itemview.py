@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('specs_app', '0008_table_name_validator'),
+        ('specs_app', '0010_threads_replies_anchors_suggestions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
