@@ -126,7 +126,7 @@ def diff_summary(groups: list[dict]) -> dict:
 _HEADER_FIELDS = {Endpoint: ("uid", "name", "method", "path"), DataModel: ("uid", "name", "table")}
 #: Values that are not shown as fields of their own: the parent, and the order (told as a move).
 _HIDDEN = {PARENT, "position"}
-#: A text longer than this (or a text field this long) is compared word by word.
+#: A text longer than this (on either side) is compared word by word.
 _LONG_TEXT = 40
 
 
