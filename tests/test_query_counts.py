@@ -122,20 +122,23 @@ def test_changes_tab(client_for, editor, workspace, owner, django_assert_num_que
     cr = _changed_request(_spec(workspace, owner, size), editor)
     endpoints, models = _items(cr.working)
     url = _cr_url(cr, "change_request")
-    # 4 + change request, reviews and unresolved comments (merge status), reviews again (for the
-    # page), snapshots of base and draft (12 tables each: they also give the cards their names,
-    # unchanged context and digests), markdown exports of base and draft (spec + 12 tables each),
-    # the endpoints and models deleted in the request (to restore), the viewer's Viewed ticks,
-    # the spec's latest export (shown when it failed or drifted)
-    body = _get(client_for(editor), django_assert_num_queries, 62, url, {"tab": "changes"})
+    # 4 + the viewer's notifications about the request marked read (one UPDATE), change request,
+    # reviews and unresolved comments (merge status), reviews again and review requests (the
+    # reviewers), the members who may be asked to review, snapshots of base and draft (12 tables
+    # each: they also give the cards their names, unchanged context and digests), markdown
+    # exports of base and draft (spec + 12 tables each), the endpoints and models deleted in the
+    # request (to restore), the viewer's Viewed ticks, the request's comments (threads), the
+    # spec's latest export (shown when it failed or drifted), the navbar's unread count
+    body = _get(client_for(editor), django_assert_num_queries, 67, url, {"tab": "changes"})
     assert endpoints[2].name.endswith(" v2") and endpoints[2].name in body
     assert f"Changed ownership of {models[1].name}" in body
     assert endpoints[3].name in body and "Reworded rule" in body
     assert "0 of 6 viewed" in body
-    # Every item ticked: the ticks are one query whatever their number; the diff is cached.
+    # Every item ticked: the ticks are one query whatever their number; the diff is cached (12
+    # queries fewer than above).
     for uid in re.findall(r'name="item" value="([^"]+)"', body):
         item_mark_viewed(change_request=cr, user=editor, item_uid=uid, viewed=True)
-    again = _get(client_for(editor), django_assert_num_queries, 12, url, {"tab": "changes"})
+    again = _get(client_for(editor), django_assert_num_queries, 17, url, {"tab": "changes"})
     assert "6 of 6 viewed" in again
 
 
@@ -153,8 +156,9 @@ def test_viewed_toggle(client_for, editor, workspace, owner, django_assert_num_q
         response = client.post(url, {"item": uid, "viewed": "1"})
     assert response.status_code == 302 and response.url.endswith(f"#item-{uid}")
     # With htmx, the card again: 4 + change request, membership, the untick (one DELETE), then
-    # the tab's context: the endpoints and models deleted in the request, the viewer's ticks
-    with django_assert_num_queries(10):
+    # the tab's context: the endpoints and models deleted in the request, the viewer's ticks,
+    # the request's comments (the card's threads)
+    with django_assert_num_queries(11):
         response = client.post(url, {"item": uid, "viewed": "0"}, headers={"HX-Request": "true"})
     assert response.status_code == 200 and f'id="item-{uid}"' in response.content.decode()
 
@@ -168,8 +172,9 @@ def test_compare(
     endpoints, _ = _items(spec.revisions.get(number=2))
     url = reverse("specs_app:compare", args=["acme", spec.slug])
     # 4 (the head is r2) + r1, snapshots of r1 and r2 (12 tables each, which also name the items
-    # whose only change is a child), markdown exports of r1 and r2 (spec + 12 each)
-    body = _get(client_for(viewer), django_assert_num_queries, 55, url, {"from": 1, "to": 2})
+    # whose only change is a child), markdown exports of r1 and r2 (spec + 12 each), the navbar's
+    # unread count
+    body = _get(client_for(viewer), django_assert_num_queries, 56, url, {"from": 1, "to": 2})
     assert endpoints[2].name.endswith(" v2") and endpoints[2].name in body
     assert endpoints[3].name in body and "Reworded rule" in body
 

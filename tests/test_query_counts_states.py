@@ -37,8 +37,9 @@ def test_conversation_tab(
     url = reverse("specs_app:change_request", args=["acme", cr.spec.slug, cr.number])
     # 4 + change request, reviews and unresolved comments (merge status), reviews and review
     # requests (sidebar), members who may be asked, comments, reviews and audit events
-    # (timeline), the spec's latest export
-    body = _get(client_for(editor), django_assert_num_queries, 14, url)
+    # (timeline), the spec's latest export, the request's comments again (threads), the
+    # viewer's notifications about it marked read (one UPDATE) and the navbar's unread count
+    body = _get(client_for(editor), django_assert_num_queries, 17, url)
     assert "changed 3 endpoints, changed 2 models and changed business rule" in body
     assert "re-requested a review from" in body and "dismissed: Settled" in body
 
@@ -81,8 +82,9 @@ def test_dashboard(client_for, spec, editor, reviewer, owner, django_assert_num_
     # session, user + for each of my open requests, requested of me, others I may review and
     # recently merged: the requests (with comment counts) and, when there are any, their
     # reviews (one query per list); the workspaces. Edgar has nothing to review; rex is asked
-    # for nothing and wrote nothing; olivia (asked once, see below) has all four lists.
-    for user, expected in ((editor, 9), (other, 9), (owner, 11)):
+    # for nothing and wrote nothing; olivia (asked once, see below) has all four lists. And the
+    # navbar's unread count.
+    for user, expected in ((editor, 10), (other, 10), (owner, 12)):
         body = _get(client_for(user), django_assert_num_queries, expected, url)
         assert "Request 1" in body and "Merged 0" in body
 
@@ -100,6 +102,6 @@ def test_spec_page_with_open_requests(
             change_request=cr, reviewer=reviewer, verdict="request_changes", body="No"
         )
     url = reverse("specs_app:spec_detail", args=["acme", spec.slug])
-    # As test_spec_page (22) + the open requests' reviews (one query for all of them)
-    body = _get(client_for(viewer), django_assert_num_queries, 23, url)
+    # As test_spec_page (23) + the open requests' reviews (one query for all of them)
+    body = _get(client_for(viewer), django_assert_num_queries, 24, url)
     assert body.count('data-state="changes_requested"') == (3 if size == "small" else 12)

@@ -61,12 +61,12 @@ def test_changes_tab_with_threads(
 ):
     cr = _changed_request(_spec(workspace, owner, size), editor)
     roots = _threads(cr, reviewer, editor, size)
-    # test_changes_tab's 64 (the comments among them) + the endpoints and the models the
+    # test_changes_tab's 67 (the comments among them) + the endpoints and the models the
     # threads sit on (their current values, for "outdated")
     body = _get(
         client_for(reviewer),
         django_assert_num_queries,
-        66,
+        69,
         _cr_url(cr, "change_request"),
         {"tab": "changes"},
     )
@@ -83,8 +83,10 @@ def test_conversation_tab_with_threads(
     roots = _threads(cr, reviewer, editor, size)
     # 4 + change request, reviews and unresolved comments (merge status), reviews again, the
     # audit events, comments, reviews and anchor names (endpoints, models) of the timeline, the
-    # threads' comments and the endpoints and models they sit on, the spec's latest export
-    body = _get(client_for(editor), django_assert_num_queries, 17, _cr_url(cr, "change_request"))
+    # threads' comments and the endpoints and models they sit on, the spec's latest export,
+    # review requests and the members who may be asked (sidebar), the viewer's notifications
+    # about the request marked read (one UPDATE) and the navbar's unread count
+    body = _get(client_for(editor), django_assert_num_queries, 21, _cr_url(cr, "change_request"))
     assert body.count('data-testid="thread"') == len(roots)
     assert body.count("view in Changes") == len(roots)
     assert body.count("Apply suggestion") == 3 * THREADS_PER_ITEM[size]
@@ -105,20 +107,24 @@ def test_htmx_thread_answers(
     # 3 (session, user, membership) + spec, change request, lock it, the item, write the
     # comment and its audit event (a savepoint around them), then the threads (comments, the
     # endpoints and models they sit on), and the Changes tab's data: its diff is the one the
-    # page computed (cached), the endpoints and models deleted in the request are read again
-    with django_assert_num_queries(17):
+    # page computed (cached), the endpoints and models deleted in the request are read again;
+    # and the notification of the request's author, in the same transaction: the request, the
+    # comment, the workspace's members, one INSERT
+    with django_assert_num_queries(21):
         response = client.post(url, {**item, "body": "On the item"}, **HX)
     assert response.status_code == 200 and "<p>On the item</p>" in response.content.decode()
 
     field = {**item, "row_uid": str(endpoint.uid), "field": "name", "suggestion": "Better"}
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(21):
         response = client.post(url, {**field, "body": "On the name"}, **HX)
     assert response.status_code == 200 and "Better" in response.content.decode()
 
     # 3 + spec, change request, the comment, the actor's role, lock the request, the root,
-    # the reply and its audit event (in a savepoint), the threads (comments, endpoints, models)
+    # the reply and its audit event (in a savepoint), the threads (comments, endpoints, models);
+    # and its notifications: the request, the reply, its root, the earlier repliers, the
+    # workspace's members, one INSERT
     reply_url = _cr_url(cr, "comment_reply", roots[0].pk)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(22):
         response = client.post(reply_url, {"body": "Agreed", "back": "changes"}, **HX)
     assert response.status_code == 200 and "<p>Agreed</p>" in response.content.decode()
 

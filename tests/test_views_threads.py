@@ -328,3 +328,27 @@ def test_a_deleted_first_comment_shows_as_deleted_above_its_replies(
         thread = page.split(f'id="{prefix}-{root.pk}"', 1)[1].split("</article>", 1)[0]
         assert "This comment was deleted." in thread and "An answer" in thread
         assert "Say which title" not in page
+
+
+def test_mentions_link_to_members_in_both_tabs_and_the_description(
+    client_for, cr, editor, reviewer
+):
+    cr.description = "Asks @rita to check; @nobody is not a member."
+    cr.save(update_fields=["description"])
+    endpoint = Endpoint.objects.filter(revision=cr.working).order_by("position", "id").first()
+    services.change_request_comment(
+        change_request=cr,
+        author=editor,
+        body="@rita see `@rita` and mail rita@example.com",
+        anchor_kind="endpoint",
+        anchor_uid=endpoint.uid,
+    )
+    member = reverse("specs_app:member_detail", args=["acme", "rita"])
+    link = f'<a class="mention" href="{member}">@rita</a>'
+    client = client_for(reviewer)
+    conversation = client.get(_url(cr)).content.decode()
+    changes = client.get(_url(cr), {"tab": "changes"}).content.decode()
+    assert conversation.count(link) == 2  # the description and the comment
+    assert "@nobody" in conversation and 'href="/w/acme/people/nobody/"' not in conversation
+    assert "<code>@rita</code>" in conversation and "rita@example.com" in conversation
+    assert changes.count(link) == 1

@@ -40,6 +40,7 @@ from specs_app.services.lint import (
     lint_revision,
     lint_settings_load,
 )
+from specs_app.services.notifications import mentions_for
 from specs_app.services.render import markdown_to_safe_html
 from specs_app.services.snapshot import label, revision_snapshot
 
@@ -297,6 +298,8 @@ def change_request_timeline(change_request: ChangeRequest) -> list[dict]:
     cr = change_request
     comments = {c.pk: c for c in cr.comments.select_related("author", "resolved_by")}
     reviews = {r.pk: r for r in cr.reviews.select_related("dismissed_by")}
+    texts = [c.body for c in comments.values()] + [r.body for r in reviews.values()]
+    mentions = mentions_for(workspace=cr.spec.workspace, texts=texts)
     anchors = _anchor_names(cr, comments.values())
     events = AuditEvent.objects.filter(spec=cr.spec, target=f"#{cr.number}").select_related("actor")
     timeline: list[dict] = []
@@ -316,12 +319,14 @@ def change_request_timeline(change_request: ChangeRequest) -> list[dict]:
             edits.append(event)
             continue
         flush()
-        timeline.append(_entry(event, comments, reviews, anchors))
+        timeline.append(_entry(event, comments, reviews, anchors, mentions))
     flush()
     return timeline
 
 
-def _entry(event: AuditEvent, comments: dict, reviews: dict, anchors: dict) -> dict:
+def _entry(
+    event: AuditEvent, comments: dict, reviews: dict, anchors: dict, mentions: dict | None
+) -> dict:
     verb, details = event.verb, event.details
     entry: dict = {"event": event, "kind": "other"}
     if verb == "comment.added":
@@ -330,7 +335,7 @@ def _entry(event: AuditEvent, comments: dict, reviews: dict, anchors: dict) -> d
             kind="comment",
             comment=comment,
             comment_deleted=comment is None,
-            html=markdown_to_safe_html(comment.body) if comment else "",
+            html=markdown_to_safe_html(comment.body, mentions) if comment else "",
             anchor=anchors.get(comment.anchor_uid) if comment else None,
         )
     elif verb in _REVIEW_SENTENCES:
@@ -340,7 +345,7 @@ def _entry(event: AuditEvent, comments: dict, reviews: dict, anchors: dict) -> d
             review=review,
             verdict=verb.removeprefix("review."),
             sentence=_REVIEW_SENTENCES[verb],
-            html=markdown_to_safe_html(review.body) if review and review.body else "",
+            html=markdown_to_safe_html(review.body, mentions) if review and review.body else "",
         )
     elif verb in ("review.requested", "review.request_removed"):
         names = details.get("reviewers") or []
@@ -445,9 +450,10 @@ def change_request_threads(change_request: ChangeRequest) -> Threads:
             "created_at", "id"
         )
     )
+    mentions = mentions_for(workspace=cr.spec.workspace, texts=[c.body for c in comments])
     threads: dict[int, Thread] = {}
     for comment in comments:
-        comment.html = markdown_to_safe_html(comment.body) if comment.body else ""
+        comment.html = markdown_to_safe_html(comment.body, mentions) if comment.body else ""
         if comment.parent_id is None:
             threads[comment.pk] = Thread(comment, [])
     for comment in comments:

@@ -22,7 +22,7 @@ from specs_app.forms.review import (
 from specs_app.models import Comment, Membership, Review, Role
 from specs_app.services.errors import ServiceError
 from specs_app.services.git import export_of_merge
-from specs_app.services.notifications import notifications_mark_seen
+from specs_app.services.notifications import mentions_for, notifications_mark_seen
 from specs_app.services.render import markdown_to_safe_html
 from specs_app.services.review import (
     change_request_close,
@@ -116,7 +116,8 @@ def _tab_context(tab: str, cr, request: HttpRequest) -> dict:
         return {**changes, "split": split, "threads": change_request_threads(cr)}
     if tab == "checks":
         return change_request_checks(cr)
-    description = markdown_to_safe_html(cr.description) if cr.description else ""
+    mentions = mentions_for(workspace=cr.spec.workspace, texts=[cr.description])
+    description = markdown_to_safe_html(cr.description, mentions) if cr.description else ""
     return {
         "timeline": change_request_timeline(cr),
         "description_html": description,
