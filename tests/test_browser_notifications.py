@@ -82,5 +82,5 @@ def test_a_mention_reaches_the_inbox_and_is_read_when_followed(
     expect(page.get_by_label("Comment")).to_be_checked()
 
     page.goto(live_server.url + reverse("specs_app:member_detail", args=["acme", "carol"]))
-    expect(page.get_by_test_id("member-activity")).to_contain_text("comment.added")
+    expect(page.get_by_test_id("member-activity")).to_contain_text("commented")
     assert_accessible(page)

@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from specs_app.models import Endpoint
 from specs_app.services import review as services
-from tests.review_helpers import open_request, ready_spec
+from tests.review_helpers import edit_endpoint, open_request, ready_spec
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +17,16 @@ def _url(username: str, ws: str = "acme") -> str:
 def test_a_viewer_sees_a_members_role_requests_and_activity(client_for, spec, editor, viewer):
     cr = open_request(ready_spec(spec), editor, "Add labels")
     services.change_request_submit(change_request=cr, actor=editor)
+    endpoint = Endpoint.objects.filter(revision=cr.working).order_by("position", "id").first()
+    edit_endpoint(cr, editor, endpoint.name, summary="Shorter")
     response = client_for(viewer).get(_url("edgar"))
     assert response.status_code == 200
     body = response.content.decode()
     assert 'data-testid="member-name">edgar' in body and ">Editor</span>" in body
-    assert "Todo #1: Add labels" in body and "change_request.submitted" in body
+    assert "Todo #1: Add labels" in body
+    # What they did, in words: the timeline's sentences, not audit codes.
+    assert "submitted it for review" in body and f"changed endpoint {endpoint}" in body
+    assert "change_request.submitted" not in body and "endpoint.changed" not in body
     assert reverse("specs_app:members", args=["acme"]) not in body, "managing is for admins"
 
 

@@ -64,11 +64,11 @@ def workspace_mentions(*, workspace: Workspace) -> dict[str, str]:
     }
 
 
-def mentions_for(*, workspace: Workspace, texts) -> dict[str, str] | None:
-    """The `mentions` with which to render `texts`: the workspace's members when one of them
-    holds an "@" (one query), else None (no query)."""
+def mentions_for(*, change_request: ChangeRequest, texts) -> dict[str, str] | None:
+    """The `mentions` with which to render `texts` of a change request: its workspace's members
+    when one of them holds an "@" (one query), else None (no query)."""
     if any("@" in text for text in texts if text):
-        return workspace_mentions(workspace=workspace)
+        return workspace_mentions(workspace=change_request.spec.workspace)
     return None
 
 

@@ -299,7 +299,7 @@ def change_request_timeline(change_request: ChangeRequest) -> list[dict]:
     comments = {c.pk: c for c in cr.comments.select_related("author", "resolved_by")}
     reviews = {r.pk: r for r in cr.reviews.select_related("dismissed_by")}
     texts = [c.body for c in comments.values()] + [r.body for r in reviews.values()]
-    mentions = mentions_for(workspace=cr.spec.workspace, texts=texts)
+    mentions = mentions_for(change_request=cr, texts=texts)
     anchors = _anchor_names(cr, comments.values())
     events = AuditEvent.objects.filter(spec=cr.spec, target=f"#{cr.number}").select_related("actor")
     timeline: list[dict] = []
@@ -376,6 +376,22 @@ def _entry(
     return entry
 
 
+def event_sentence(event: AuditEvent) -> str:
+    """What one audit event says after its actor's name, in the timeline's words ("changed
+    endpoint Create task", "approved these changes", "export drift found")."""
+    if _edit_of(event):
+        return _edit_group([event])["sentence"]
+    for sentences in (_STATE_SENTENCES, _REVIEW_SENTENCES, _COMMENT_SENTENCES):
+        if event.verb in sentences:
+            return sentences[event.verb]
+    return {
+        "comment.added": "commented",
+        "comment.replied": "replied to a thread",
+        "review.requested": "requested a review",
+        "review.dismissed": "dismissed a review",
+    }.get(event.verb, event.verb.replace("_", " ").replace(".", " "))
+
+
 def _anchor_names(cr: ChangeRequest, comments) -> dict:
     """The names of the endpoints and models comments are anchored to, in the draft."""
     uids = {c.anchor_uid for c in comments if c.anchor_uid}
@@ -450,7 +466,7 @@ def change_request_threads(change_request: ChangeRequest) -> Threads:
             "created_at", "id"
         )
     )
-    mentions = mentions_for(workspace=cr.spec.workspace, texts=[c.body for c in comments])
+    mentions = mentions_for(change_request=cr, texts=[c.body for c in comments])
     threads: dict[int, Thread] = {}
     for comment in comments:
         comment.html = markdown_to_safe_html(comment.body, mentions) if comment.body else ""

@@ -116,7 +116,7 @@ def _tab_context(tab: str, cr, request: HttpRequest) -> dict:
         return {**changes, "split": split, "threads": change_request_threads(cr)}
     if tab == "checks":
         return change_request_checks(cr)
-    mentions = mentions_for(workspace=cr.spec.workspace, texts=[cr.description])
+    mentions = mentions_for(change_request=cr, texts=[cr.description])
     description = markdown_to_safe_html(cr.description, mentions) if cr.description else ""
     return {
         "timeline": change_request_timeline(cr),
