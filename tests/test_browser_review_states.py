@@ -140,3 +140,30 @@ def test_the_state_screens_fit_and_read_at_each_width(page: Page, live_server, s
     expect(page.get_by_test_id("dashboard-mine")).to_contain_text("Clarify ownership")
     assert_accessible(page)
     page.screenshot(path=f"var/screenshots/dashboard-{width}.png", full_page=True)
+
+
+def test_review_requests_change_in_place_with_htmx(page: Page, live_server, spec, people):
+    bob = people["bob"]
+    cr = open_request(ready_spec(spec), bob, "Clarify ownership")
+    edit_endpoint(cr, bob, Endpoint.objects.filter(revision=cr.working).first().name, summary="S")
+    services.change_request_submit(change_request=cr, actor=bob)
+    log_in(page, live_server, "bob")
+    page.goto(live_server.url + reverse("specs_app:change_request", args=["acme", spec.slug, 1]))
+    page.get_by_test_id("cr-description").click()
+    page.evaluate("() => { window.stillHere = true; }")  # gone if the page were loaded again
+    typed = page.get_by_label("Add a comment (markdown)")
+    typed.fill("Half a thought")
+
+    page.get_by_role("button", name="Request review").click()  # nobody picked
+    expect(page.get_by_role("alert")).to_have_text("Pick at least one reviewer.")
+    page.get_by_label("carol").check()
+    page.get_by_role("button", name="Request review").click()
+    expect(page.get_by_role("alert")).to_have_text("Review requested from carol.")
+    expect(page.get_by_test_id("pending-reviewers")).to_contain_text("carol: awaiting review")
+    expect(page.get_by_test_id("timeline")).to_contain_text("bob requested a review from carol")
+    page.get_by_role("button", name="Remove the review request for carol").click()
+    expect(page.get_by_test_id("pending-reviewers")).to_have_count(0)
+    expect(page.get_by_test_id("timeline")).to_contain_text("bob removed")
+    assert page.evaluate("() => window.stillHere") is True
+    expect(typed).to_have_value("Half a thought")  # what was typed elsewhere is kept
+    assert_accessible(page)
