@@ -168,16 +168,22 @@ def _review_dismissed(event: AuditEvent, cr: ChangeRequest, actor: str) -> _Plan
     return plan
 
 
-def _comment_added(event: AuditEvent, cr: ChangeRequest, actor: str) -> _Plan | None:
-    comment = _comment(event)
-    if comment is None:
-        return None
+def _comment_plan(cr: ChangeRequest, comment: Comment, actor: str) -> _Plan:
+    """A comment's or reply's plan: its link and excerpt, and the members it mentions first."""
     plan = _Plan(
         url=_cr_url(cr, "tab=conversation", f"comment-{comment.pk}"),
         change_request=cr,
         excerpt=_excerpt(comment.body),
     )
     plan.add_mentions(comment.body, f"{actor} mentioned you on {_about(cr)}")
+    return plan
+
+
+def _comment_added(event: AuditEvent, cr: ChangeRequest, actor: str) -> _Plan | None:
+    comment = _comment(event)
+    if comment is None:
+        return None
+    plan = _comment_plan(cr, comment, actor)
     plan.add(cr.author_id, Kind.COMMENT, f"{actor} commented on {_about(cr)}")
     return plan
 
@@ -186,12 +192,7 @@ def _comment_replied(event: AuditEvent, cr: ChangeRequest, actor: str) -> _Plan 
     comment, root = _comment(event), _comment(event, "parent")
     if comment is None:
         return None
-    plan = _Plan(
-        url=_cr_url(cr, "tab=conversation", f"comment-{comment.pk}"),
-        change_request=cr,
-        excerpt=_excerpt(comment.body),
-    )
-    plan.add_mentions(comment.body, f"{actor} mentioned you on {_about(cr)}")
+    plan = _comment_plan(cr, comment, actor)
     text = f"{actor} replied to a thread on {_about(cr)}"
     parent = event.details.get("parent")
     if root is not None:

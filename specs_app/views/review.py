@@ -262,20 +262,33 @@ def _thread_answer(
     return redirect(_back_url(cr, back, root_pk if exists else None))
 
 
+def _comment_post(request, ws, spec, number, comment_id, form_class, invalid: str, service):
+    """Post a form about one comment (a reply, an edit): the thread again, in place or by a
+    redirect, with the refusal (`invalid` for a form that does not validate) if any."""
+    cr, membership = get_change_request_for_user(request.user, ws, spec, number, Role.EDITOR)
+    comment = _comment_of(cr, comment_id)
+    form = form_class(request.POST)
+    error = None
+    if not form.is_valid():
+        error = invalid
+    else:
+        try:
+            service(comment=comment, body=form.cleaned_data["body"])
+        except ServiceError as exc:
+            error = str(exc)
+    return cr, membership, comment, error
+
+
 @login_required
 @require_POST
 def comment_reply_view(request, ws, spec, number, comment_id):
-    cr, membership = get_change_request_for_user(request.user, ws, spec, number, Role.EDITOR)
-    comment = _comment_of(cr, comment_id)
-    form = ReplyForm(request.POST)
-    error = None
-    if not form.is_valid():
-        error = "A reply needs some text (at most 10,000 characters)."
-    else:
-        try:
-            comment_reply(comment=comment, author=request.user, body=form.cleaned_data["body"])
-        except ServiceError as exc:
-            error = str(exc)
+    def reply(comment, body):
+        comment_reply(comment=comment, author=request.user, body=body)
+
+    invalid = "A reply needs some text (at most 10,000 characters)."
+    cr, membership, comment, error = _comment_post(
+        request, ws, spec, number, comment_id, ReplyForm, invalid, reply
+    )
     extra = {"reply_body": request.POST.get("body", ""), "reply_open": True} if error else {}
     root = comment.parent_id or comment.pk
     return _thread_answer(
@@ -325,17 +338,13 @@ def _comment_of(cr, comment_id: int) -> Comment:
 @login_required
 @require_POST
 def comment_edit_view(request, ws, spec, number, comment_id):
-    cr, membership = get_change_request_for_user(request.user, ws, spec, number, Role.EDITOR)
-    comment = _comment_of(cr, comment_id)
-    form = CommentEditForm(request.POST)
-    error = None
-    if not form.is_valid():
-        error = "A comment needs some text, at most 10,000 characters; to remove it, delete it."
-    else:
-        try:
-            comment_edit(comment=comment, actor=request.user, body=form.cleaned_data["body"])
-        except ServiceError as exc:
-            error = str(exc)
+    def edit(comment, body):
+        comment_edit(comment=comment, actor=request.user, body=body)
+
+    invalid = "A comment needs some text, at most 10,000 characters; to remove it, delete it."
+    cr, membership, comment, error = _comment_post(
+        request, ws, spec, number, comment_id, CommentEditForm, invalid, edit
+    )
     root = comment.parent_id or comment.pk
     return _thread_answer(request, cr, membership, root, error=error, note="Comment updated.")
 
