@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 
 from specs_app.models import Comment, Endpoint, Membership
 from specs_app.services import review as services
+from specs_app.services import threads
 from tests.browser_helpers import log_in
 from tests.review_helpers import open_request, ready_spec
 
@@ -28,7 +29,7 @@ def _answer_dialogs(page: Page, answers: list[bool]) -> list[str]:
 
 def test_author_edits_then_deletes_a_comment(page: Page, live_server, spec, editor):
     cr = open_request(ready_spec(spec), editor)
-    services.change_request_comment(change_request=cr, author=editor, body="Frist thoughts")
+    threads.change_request_comment(change_request=cr, author=editor, body="Frist thoughts")
     log_in(page, live_server, "edgar")
     page.goto(live_server.url + reverse("specs_app:change_request", args=["acme", spec.slug, 1]))
     comment = page.get_by_test_id("comment")
@@ -68,8 +69,8 @@ def test_the_new_pages_fit_the_screen(page: Page, live_server, spec, editor, wid
     endpoint = Endpoint.objects.filter(revision=cr.working).order_by("position").first()
     services.change_request_delete(change_request=cr, actor=editor, row=endpoint)
     kept = Endpoint.objects.filter(revision=cr.working).first()
-    comment = services.change_request_comment(change_request=cr, author=editor, body="Typo")
-    services.comment_edit(comment=comment, actor=editor, body="Fixed the typo")
+    comment = threads.change_request_comment(change_request=cr, author=editor, body="Typo")
+    threads.comment_edit(comment=comment, actor=editor, body="Fixed the typo")
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, live_server, "edgar")
     args = ["acme", spec.slug, cr.number]

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from specs_app.models import BusinessRule, Endpoint
-from specs_app.services import render
+from specs_app.services import render, threads
 from specs_app.services import review as services
 from specs_app.services.render import markdown_to_safe_html
 from specs_app.services.revisions import revision_fork, revision_publish
@@ -48,7 +48,7 @@ def test_deeply_nested_comment_leaves_the_change_request_readable(
 ):
     cr = open_request(ready_spec(spec), editor)
     body = "- " * 600 + "x"
-    services.change_request_comment(change_request=cr, author=reviewer, body=body)
+    threads.change_request_comment(change_request=cr, author=reviewer, body=body)
     for person in (editor, reviewer, viewer):
         response = client_for(person).get(_cr_url(cr))
         assert response.status_code == 200

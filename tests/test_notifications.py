@@ -19,6 +19,7 @@ from specs_app.models import (
 )
 from specs_app.services import git as git_services
 from specs_app.services import review as services
+from specs_app.services import threads
 from specs_app.services.audit import audit_record
 from specs_app.services.notifications import mentioned_usernames, workspace_mentions
 from specs_app.tasks import notification_email_task
@@ -171,7 +172,7 @@ def test_a_comment_tells_the_author_and_mentioned_members_once_each(
 ):
     cr = _in_review(spec, editor)
     body = "@edgar and @victor, see `@olivia` and @oscar and @nobody; mail rita@example.com"
-    comment = services.change_request_comment(change_request=cr, author=reviewer, body=body)
+    comment = threads.change_request_comment(change_request=cr, author=reviewer, body=body)
     assert _told() == {
         "edgar": (Kind.MENTION, "rita mentioned you on #1 Add labels"),
         "victor": (Kind.MENTION, "rita mentioned you on #1 Add labels"),
@@ -183,13 +184,13 @@ def test_a_comment_tells_the_author_and_mentioned_members_once_each(
 
 def test_a_plain_comment_tells_the_author_only(spec, editor, reviewer):
     cr = _in_review(spec, editor)
-    services.change_request_comment(change_request=cr, author=reviewer, body="Looks fine")
+    threads.change_request_comment(change_request=cr, author=reviewer, body="Looks fine")
     assert _told() == {"edgar": (Kind.COMMENT, "rita commented on #1 Add labels")}
 
 
 def test_the_author_commenting_on_their_own_request_tells_nobody(spec, editor):
     cr = _in_review(spec, editor)
-    services.change_request_comment(change_request=cr, author=editor, body="Note to self @edgar")
+    threads.change_request_comment(change_request=cr, author=editor, body="Note to self @edgar")
     assert Notification.objects.count() == 0
 
 
@@ -205,7 +206,7 @@ def test_a_reply_tells_the_thread_and_the_author(spec, workspace, editor, review
     author, and the mentioned, each once; never the one who replied."""
     erin = _member(workspace, "erin")
     cr = _in_review(spec, editor)
-    root = services.change_request_comment(change_request=cr, author=owner, body="Why?")
+    root = threads.change_request_comment(change_request=cr, author=owner, body="Why?")
     earlier = Comment.objects.create(change_request=cr, author=reviewer, body="Because")
     audit_record(
         spec=spec,
@@ -320,7 +321,7 @@ def test_other_verbs_cost_no_query_beyond_the_event(spec, editor, django_assert_
 
 def test_one_notification_per_recipient_per_event(spec, editor, reviewer):
     cr = _in_review(spec, editor)
-    services.change_request_comment(change_request=cr, author=reviewer, body="@edgar @edgar")
+    threads.change_request_comment(change_request=cr, author=reviewer, body="@edgar @edgar")
     event = AuditEvent.objects.get(verb="comment.added")
     assert list(Notification.objects.values_list("event", "recipient")) == [(event.pk, editor.pk)]
 
@@ -350,7 +351,7 @@ def test_workspace_mentions_link_every_member_in_one_query(
 
 def _comment_committed(cr, author, body, capture):
     with capture(execute=True):
-        return services.change_request_comment(change_request=cr, author=author, body=body)
+        return threads.change_request_comment(change_request=cr, author=author, body=body)
 
 
 def test_the_email_follows_the_commit(
@@ -399,7 +400,7 @@ def test_nothing_is_sent_before_the_commit(
 ):
     cr = _in_review(spec, editor)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.change_request_comment(change_request=cr, author=reviewer, body="Hm")
+        threads.change_request_comment(change_request=cr, author=reviewer, body="Hm")
     assert mailoutbox == [] and len(callbacks) >= 1
 
 
@@ -409,12 +410,12 @@ def test_nothing_is_sent_or_kept_when_the_transaction_rolls_back(
 ):
     cr = _in_review(spec, editor)
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.change_request_comment(change_request=cr, author=reviewer, body="@edgar hi")
+        threads.change_request_comment(change_request=cr, author=reviewer, body="@edgar hi")
         assert Notification.objects.count() == 1
         raise RuntimeError("something later failed")
     assert Notification.objects.count() == 0 and mailoutbox == []
 
-    services.change_request_comment(change_request=cr, author=reviewer, body="@edgar hi")
+    threads.change_request_comment(change_request=cr, author=reviewer, body="@edgar hi")
     assert Notification.objects.count() == 1 and len(mailoutbox) == 1, "committed: sent"
 
 
@@ -465,7 +466,7 @@ def test_a_mail_server_failure_breaks_nothing(
 def test_with_the_database_backend_the_worker_sends_the_email(spec, editor, reviewer, mailoutbox):
     cr = _in_review(spec, editor)
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
-        services.change_request_comment(change_request=cr, author=reviewer, body="Queued")
+        threads.change_request_comment(change_request=cr, author=reviewer, body="Queued")
         assert mailoutbox == [] and Notification.objects.get().emailed_at is None
         call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     assert [m.subject for m in mailoutbox] == ["[Spec Studio] rita commented on #1 Add labels"]

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from specs_app.models import Membership, Role
 from specs_app.services import review as services
+from specs_app.services import threads
 from tests.factories import UserFactory
 from tests.review_helpers import approve_and_merge, open_request
 from tests.test_query_counts import SIZES, _changed_request, _get, _spec, size_param
@@ -18,7 +19,7 @@ def _reviewed(cr, editor, reviewer, owner):
     """A request in review with a comment, a review request, a request for changes, a
     re-request, a dismissal and an approval."""
     cr = services.change_request_submit(change_request=cr, actor=editor)
-    services.change_request_comment(change_request=cr, author=reviewer, body="Why *this*?")
+    threads.change_request_comment(change_request=cr, author=reviewer, body="Why *this*?")
     services.change_request_request_review(change_request=cr, actor=editor, reviewers=[reviewer])
     review = services.change_request_review(
         change_request=cr, reviewer=reviewer, verdict="request_changes", body="Rename it"
@@ -54,7 +55,7 @@ def _dashboard_data(spec, editor, reviewer, owner, count: int):
             services.change_request_request_review(
                 change_request=cr, actor=editor, reviewers=[reviewer]
             )
-            services.change_request_comment(change_request=cr, author=reviewer, body="Hm")
+            threads.change_request_comment(change_request=cr, author=reviewer, body="Hm")
         else:
             services.change_request_review(
                 change_request=cr, reviewer=reviewer, verdict="request_changes", body="No"

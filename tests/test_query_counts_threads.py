@@ -5,7 +5,7 @@ forms, cost the same number of SQL queries for a small and a big spec, however m
 import pytest
 
 from specs_app.models import Comment, DataModel, Endpoint
-from specs_app.services import review as services
+from specs_app.services import threads
 from tests.test_query_counts import _changed_request, _cr_url, _get, _spec, size_param
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def _threads(cr, reviewer, editor, size: str) -> list[Comment]:
         for endpoint in endpoints:
             anchor = {"anchor_kind": "endpoint", "anchor_uid": endpoint.uid}
             roots.append(
-                services.change_request_comment(
+                threads.change_request_comment(
                     change_request=cr,
                     author=reviewer,
                     body="**Name** it so?",
@@ -34,15 +34,15 @@ def _threads(cr, reviewer, editor, size: str) -> list[Comment]:
                     **anchor,
                 )
             )
-            services.comment_reply(comment=roots[-1], author=editor, body="Maybe")
+            threads.comment_reply(comment=roots[-1], author=editor, body="Maybe")
             roots.append(
-                services.change_request_comment(
+                threads.change_request_comment(
                     change_request=cr, author=reviewer, body="And this?", **anchor
                 )
             )
         for model in models:
             roots.append(
-                services.change_request_comment(
+                threads.change_request_comment(
                     change_request=cr,
                     author=editor,
                     body="Whose?",

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 
 from specs_app.models import AuditEvent, ChangeRequest, Endpoint, Review
 from specs_app.services import review as services
+from specs_app.services import threads
 from specs_app.services.errors import ServiceError
 from specs_app.services.selectors import change_request_deleted_items
 from specs_app.services.snapshot import revision_snapshot
@@ -29,7 +30,7 @@ def test_viewer_cannot_open_or_comment(ready, viewer, editor):
         open_request(ready, viewer)
     cr = open_request(ready, editor)
     with pytest.raises(PermissionDenied):
-        services.change_request_comment(change_request=cr, author=viewer, body="hi")
+        threads.change_request_comment(change_request=cr, author=viewer, body="hi")
 
 
 def test_editor_cannot_review(ready, editor):
@@ -88,12 +89,12 @@ def test_merge_refused_while_changes_are_requested(ready, editor, reviewer, owne
 
 def test_merge_refused_with_unresolved_comment(ready, editor, reviewer):
     cr = open_request(ready, editor)
-    comment = services.change_request_comment(change_request=cr, author=reviewer, body="Why?")
+    comment = threads.change_request_comment(change_request=cr, author=reviewer, body="Why?")
     services.change_request_submit(change_request=cr, actor=editor)
     services.change_request_review(change_request=cr, reviewer=reviewer, verdict="approve")
     with pytest.raises(ServiceError, match="unresolved comment"):
         services.change_request_merge(change_request=cr, actor=editor)
-    services.comment_resolve(comment=comment, actor=editor)
+    threads.comment_resolve(comment=comment, actor=editor)
     assert services.change_request_merge(change_request=cr, actor=editor).number == 2
 
 
@@ -130,8 +131,8 @@ def test_close_and_reopen(ready, editor):
 def test_every_transition_is_audited_with_its_actor(ready, editor, reviewer):
     cr = open_request(ready, editor)
     edit_endpoint(cr, editor, _first_name(cr), name="Renamed")
-    comment = services.change_request_comment(change_request=cr, author=reviewer, body="ok?")
-    services.comment_resolve(comment=comment, actor=editor)
+    comment = threads.change_request_comment(change_request=cr, author=reviewer, body="ok?")
+    threads.comment_resolve(comment=comment, actor=editor)
     approve_and_merge(cr, author=editor, reviewer=reviewer)
     events = list(
         AuditEvent.objects.filter(spec=ready).order_by("id").values_list("verb", "actor__username")
@@ -231,11 +232,11 @@ def test_restore_is_impossible_once_merged(ready, editor, reviewer):
 
 def test_authors_edit_and_delete_their_own_comments(ready, editor):
     cr = open_request(ready, editor)
-    comment = services.change_request_comment(change_request=cr, author=editor, body="Frist")
+    comment = threads.change_request_comment(change_request=cr, author=editor, body="Frist")
     assert comment.edited_at is None
-    edited = services.comment_edit(comment=comment, actor=editor, body=" First ")
+    edited = threads.comment_edit(comment=comment, actor=editor, body=" First ")
     assert (edited.body, edited.edited_at is not None) == ("First", True)
-    services.comment_delete(comment=edited, actor=editor)
+    threads.comment_delete(comment=edited, actor=editor)
     assert not cr.comments.exists()
     verbs = AuditEvent.objects.filter(verb__startswith="comment.").order_by("id")
     assert [(e.verb, e.actor, e.details["comment"]) for e in verbs] == [
@@ -249,25 +250,25 @@ def test_authors_edit_and_delete_their_own_comments(ready, editor):
 
 def test_nobody_else_edits_or_deletes_a_comment(ready, editor, reviewer, owner, viewer):
     cr = open_request(ready, editor)
-    comment = services.change_request_comment(change_request=cr, author=editor, body="Mine")
+    comment = threads.change_request_comment(change_request=cr, author=editor, body="Mine")
     for other in (reviewer, owner, viewer):
         with pytest.raises(PermissionDenied):
-            services.comment_edit(comment=comment, actor=other, body="Theirs")
+            threads.comment_edit(comment=comment, actor=other, body="Theirs")
         with pytest.raises(PermissionDenied):
-            services.comment_delete(comment=comment, actor=other)
+            threads.comment_delete(comment=comment, actor=other)
     comment.refresh_from_db()
     assert (comment.body, comment.edited_at) == ("Mine", None)
     with pytest.raises(ServiceError, match="cannot be empty"):
-        services.comment_edit(comment=comment, actor=editor, body="  ")
+        threads.comment_edit(comment=comment, actor=editor, body="  ")
 
 
 def test_comments_of_a_merged_request_stay_as_they_are(ready, editor, reviewer):
     cr = open_request(ready, editor)
-    comment = services.change_request_comment(change_request=cr, author=editor, body="Mine")
-    services.comment_resolve(comment=comment, actor=editor)
+    comment = threads.change_request_comment(change_request=cr, author=editor, body="Mine")
+    threads.comment_resolve(comment=comment, actor=editor)
     approve_and_merge(cr, author=editor, reviewer=reviewer)
     with pytest.raises(ServiceError, match="merged"):
-        services.comment_edit(comment=comment, actor=editor, body="Changed")
+        threads.comment_edit(comment=comment, actor=editor, body="Changed")
     with pytest.raises(ServiceError, match="merged"):
-        services.comment_delete(comment=comment, actor=editor)
+        threads.comment_delete(comment=comment, actor=editor)
     assert cr.comments.get().body == "Mine"

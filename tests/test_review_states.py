@@ -17,6 +17,7 @@ from specs_app.models import (
     Role,
 )
 from specs_app.services import review as services
+from specs_app.services import threads
 from specs_app.services.dashboard import dashboard_for_user
 from specs_app.services.errors import ServiceError
 from tests.factories import UserFactory
@@ -327,7 +328,7 @@ def test_an_approved_request_with_a_gate_closed_is_merge_blocked_with_the_reason
     spec.save(update_fields=["require_resolved_conversations"])
     cr = open_request(spec, editor)
     services.change_request_submit(change_request=cr, actor=editor)
-    services.change_request_comment(change_request=cr, author=reviewer, body="Open question")
+    threads.change_request_comment(change_request=cr, author=reviewer, body="Open question")
     _review(cr, reviewer, "approve", "")
 
     state = _state(cr)
@@ -394,7 +395,7 @@ def test_the_dashboard_of_an_author_and_of_a_reviewer(
         services.change_request_submit(change_request=cr, actor=cr.author)
     _request(asked, editor, reviewer)
     _review(blocked, reviewer, "request_changes", "No.")
-    services.change_request_comment(change_request=blocked, author=reviewer, body="See here")
+    threads.change_request_comment(change_request=blocked, author=reviewer, body="See here")
     merged = open_request(spec, editor, "Merged one")
     approve_and_merge(merged, author=editor, reviewer=second_reviewer)
 

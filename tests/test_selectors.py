@@ -4,7 +4,7 @@ panel and the compare page show, without going through a view."""
 import pytest
 
 from specs_app.models import DataModel, Endpoint
-from specs_app.services.review import change_request_comment, change_request_delete
+from specs_app.services.review import change_request_delete
 from specs_app.services.selectors import (
     change_request_changes,
     change_request_checks,
@@ -14,6 +14,7 @@ from specs_app.services.selectors import (
     revision_comparison,
     revision_lint_report,
 )
+from specs_app.services.threads import change_request_comment
 from tests.review_helpers import approve_and_merge, edit_endpoint, open_request, ready_spec
 from tests.test_cache import markers
 

@@ -24,6 +24,7 @@ from specs_app.models import (
 from specs_app.services import git as git_services
 from specs_app.services import members as member_services
 from specs_app.services import review as review_services
+from specs_app.services import threads
 from specs_app.services.errors import ServiceError
 from tests import git_helpers
 from tests.factories import UserFactory
@@ -186,7 +187,7 @@ def test_change_request_services_are_404_for_outsiders(spec, editor, outsider):
             change_request=cr, actor=outsider, row=row, expected_version=row.version, name="X"
         )
     with pytest.raises(Http404):
-        review_services.change_request_comment(change_request=cr, author=outsider, body="hi")
+        threads.change_request_comment(change_request=cr, author=outsider, body="hi")
     assert Endpoint.objects.get(pk=row.pk).name == row.name
     assert ChangeRequest.objects.count() == 1 and not cr.comments.exists()
 

@@ -7,6 +7,7 @@ from django.http import Http404
 
 from specs_app.models import AuditEvent, BodyField, Comment, Endpoint, Field
 from specs_app.services import review as services
+from specs_app.services import threads
 from specs_app.services.errors import ServiceError
 from specs_app.services.selectors import change_request_threads
 from tests.review_helpers import open_request, ready_spec
@@ -29,7 +30,7 @@ def _body_field(cr, endpoint=None) -> BodyField:
 
 def _on_field(cr, author, row, field, body="Is this right?", suggestion="", item=None):
     item = item or (row if isinstance(row, Endpoint) else row.endpoint)
-    return services.change_request_comment(
+    return threads.change_request_comment(
         change_request=cr,
         author=author,
         body=body,
@@ -72,7 +73,7 @@ def test_a_thread_on_a_field_of_a_child_row_keeps_the_value_it_was_made_on(cr, r
 
 def test_a_thread_on_an_item_keeps_its_label_and_values(cr, reviewer):
     endpoint = _endpoint(cr)
-    comment = services.change_request_comment(
+    comment = threads.change_request_comment(
         change_request=cr,
         author=reviewer,
         body="Why?",
@@ -106,7 +107,7 @@ def test_a_thread_needs_a_real_place_in_the_draft(cr, reviewer, change, message)
         **change,
     }
     with pytest.raises(ServiceError, match=message):
-        services.change_request_comment(change_request=cr, author=reviewer, body="x", **values)
+        threads.change_request_comment(change_request=cr, author=reviewer, body="x", **values)
     assert not Comment.objects.exists() and not _events("comment.added")
 
 
@@ -121,7 +122,7 @@ def test_a_row_of_another_item_is_refused(cr, reviewer):
 def test_a_removed_item_takes_a_thread_as_a_whole_only(cr, editor, reviewer):
     endpoint = _endpoint(cr)
     services.change_request_delete(change_request=cr, actor=editor, row=endpoint)
-    comment = services.change_request_comment(
+    comment = threads.change_request_comment(
         change_request=cr,
         author=reviewer,
         body="Why?",
@@ -140,20 +141,20 @@ def test_a_removed_item_takes_a_thread_as_a_whole_only(cr, editor, reviewer):
 
 def test_replies_join_the_thread_and_resolve_acts_on_it(cr, editor, reviewer):
     root = _on_field(cr, reviewer, _endpoint(cr), "user_ownership")
-    reply = services.comment_reply(comment=root, author=editor, body="Fixed")
-    again = services.comment_reply(comment=reply, author=reviewer, body="Thanks")
+    reply = threads.comment_reply(comment=root, author=editor, body="Fixed")
+    again = threads.comment_reply(comment=reply, author=reviewer, body="Thanks")
     assert reply.parent_id == root.pk and again.parent_id == root.pk  # a reply to a reply
     assert (reply.anchor_uid, reply.anchor_field) == (None, "")
     assert [e.details for e in _events("comment.replied")] == [
         {"comment": reply.pk, "parent": root.pk},
         {"comment": again.pk, "parent": root.pk},
     ]
-    services.comment_resolve(comment=again, actor=editor)
+    threads.comment_resolve(comment=again, actor=editor)
     root.refresh_from_db()
     assert root.resolved and root.resolved_by == editor
     assert not Comment.objects.filter(parent=root, resolved=True).exists()
     assert services.merge_status(cr).unresolved_comments == 0  # the thread, not its replies
-    services.comment_resolve(comment=reply, actor=editor, resolved=False)
+    threads.comment_resolve(comment=reply, actor=editor, resolved=False)
     root.refresh_from_db()
     assert not root.resolved and services.merge_status(cr).unresolved_comments == 1
     thread = change_request_threads(cr).by_id[root.pk]
@@ -162,37 +163,37 @@ def test_replies_join_the_thread_and_resolve_acts_on_it(cr, editor, reviewer):
 
 
 def test_replies_follow_the_rules_of_comments(cr, editor, reviewer, viewer, outsider):
-    root = services.change_request_comment(change_request=cr, author=reviewer, body="Hm")
+    root = threads.change_request_comment(change_request=cr, author=reviewer, body="Hm")
     with pytest.raises(ServiceError, match="A reply cannot be empty"):
-        services.comment_reply(comment=root, author=editor, body="  ")
+        threads.comment_reply(comment=root, author=editor, body="  ")
     with pytest.raises(PermissionDenied):
-        services.comment_reply(comment=root, author=viewer, body="Me too")
+        threads.comment_reply(comment=root, author=viewer, body="Me too")
     with pytest.raises(Http404):
-        services.comment_reply(comment=root, author=outsider, body="Me too")
+        threads.comment_reply(comment=root, author=outsider, body="Me too")
     services.change_request_close(change_request=cr, actor=editor)
-    services.comment_reply(comment=root, author=editor, body="Closed, still talking")
+    threads.comment_reply(comment=root, author=editor, body="Closed, still talking")
     assert root.replies.count() == 1
 
 
 def test_deleting_a_first_comment_with_replies_leaves_a_placeholder(cr, editor, reviewer):
     root = _on_field(cr, reviewer, _endpoint(cr), "user_ownership", body="Frist")
-    reply = services.comment_reply(comment=root, author=editor, body="Answer")
-    services.comment_delete(comment=root, actor=reviewer)
+    reply = threads.comment_reply(comment=root, author=editor, body="Answer")
+    threads.comment_delete(comment=root, actor=reviewer)
     root.refresh_from_db()
     assert root.deleted_at is not None and root.body == "" and root.anchor_field == "user_ownership"
     assert _events("comment.deleted")[-1].details == {"comment": root.pk, "body": "Frist"}
     thread = change_request_threads(cr).by_id[root.pk]
     assert thread.replies == [reply] and thread.root.html == ""
     with pytest.raises(ServiceError, match="was deleted"):
-        services.comment_edit(comment=root, actor=reviewer, body="Back")
-    services.comment_delete(comment=reply, actor=editor)  # the last reply takes the placeholder
+        threads.comment_edit(comment=root, actor=reviewer, body="Back")
+    threads.comment_delete(comment=reply, actor=editor)  # the last reply takes the placeholder
     assert not Comment.objects.exists()
 
 
 def test_deleting_a_reply_keeps_the_thread(cr, editor, reviewer):
-    root = services.change_request_comment(change_request=cr, author=reviewer, body="Q")
-    reply = services.comment_reply(comment=root, author=editor, body="A")
-    services.comment_delete(comment=reply, actor=editor)
+    root = threads.change_request_comment(change_request=cr, author=reviewer, body="Q")
+    reply = threads.comment_reply(comment=root, author=editor, body="A")
+    threads.comment_delete(comment=reply, actor=editor)
     assert list(Comment.objects.values_list("body", flat=True)) == ["Q"]
 
 
@@ -206,12 +207,12 @@ def test_a_thread_is_outdated_once_its_field_changes_and_keeps_the_old_text(cr, 
     other = _on_field(cr, reviewer, row, "name")
     assert not change_request_threads(cr).by_id[comment.pk].outdated
     _update(cr, editor, row, description="Reworded description")
-    threads = change_request_threads(cr)
-    thread = threads.by_id[comment.pk]
+    found = change_request_threads(cr)
+    thread = found.by_id[comment.pk]
     assert thread.outdated and thread.root.anchor_text == before
     assert thread.current == "Reworded description"
-    assert not threads.by_id[other.pk].outdated  # another field of the same row
-    assert threads.by_field[(str(row.uid), "description")] == [thread]
+    assert not found.by_id[other.pk].outdated  # another field of the same row
+    assert found.by_field[(str(row.uid), "description")] == [thread]
     assert thread.label == (
         f"endpoint {row.endpoint.name} · body field {row.name} · field Description"
     )
@@ -227,7 +228,7 @@ def test_a_thread_on_a_row_is_outdated_when_the_row_goes(cr, editor, reviewer):
 
 def test_a_thread_on_an_item_is_outdated_when_its_values_change(cr, editor, reviewer):
     endpoint = _endpoint(cr)
-    comment = services.change_request_comment(
+    comment = threads.change_request_comment(
         change_request=cr,
         author=reviewer,
         body="?",
@@ -247,11 +248,11 @@ def test_threads_are_read_in_a_bounded_number_of_queries(
         _on_field(cr, reviewer, _body_field(cr, endpoint), "description")
         _on_field(cr, reviewer, endpoint, "name")
     root = Comment.objects.first()
-    services.comment_reply(comment=root, author=editor, body="Reply")
+    threads.comment_reply(comment=root, author=editor, body="Reply")
     # the comments, the endpoints, the body fields: the same for 2 threads or 20
     with django_assert_num_queries(3):
-        threads = change_request_threads(cr)
-    assert len(threads) == 2 * len(endpoints)
+        found = change_request_threads(cr)
+    assert len(found) == 2 * len(endpoints)
 
 
 # Suggestions.
@@ -262,7 +263,7 @@ def test_a_reviewer_suggests_and_the_author_applies_as_an_audited_edit(cr, edito
     comment = _on_field(cr, reviewer, row, "description", suggestion="The task's title")
     assert comment.suggestion == "The task's title"
     version = cr.content_version
-    updated = services.comment_apply_suggestion(comment=comment, actor=editor)
+    updated = threads.comment_apply_suggestion(comment=comment, actor=editor)
     assert updated.description == "The task's title"
     assert BodyField.objects.get(pk=row.pk).description == "The task's title"
     comment.refresh_from_db()
@@ -275,7 +276,7 @@ def test_a_reviewer_suggests_and_the_author_applies_as_an_audited_edit(cr, edito
     thread = change_request_threads(cr).by_id[comment.pk]
     assert thread.outdated and thread.suggestion_blocked == "Already applied."
     with pytest.raises(ServiceError, match="applied already"):
-        services.comment_apply_suggestion(comment=comment, actor=editor)
+        threads.comment_apply_suggestion(comment=comment, actor=editor)
     assert len(_events("comment.suggestion_applied")) == 1
 
 
@@ -285,7 +286,7 @@ def test_a_stale_row_refuses_the_suggestion_with_the_usual_conflict(cr, editor, 
     seen = row.version
     _update(cr, editor, row, name="renamed_field")  # another field: the suggestion still fits
     with pytest.raises(ServiceError, match="was changed by someone else"):
-        services.comment_apply_suggestion(comment=comment, actor=editor, expected_version=seen)
+        threads.comment_apply_suggestion(comment=comment, actor=editor, expected_version=seen)
     comment.refresh_from_db()
     assert comment.suggestion_applied_at is None
     assert BodyField.objects.get(pk=row.pk).description == row.description
@@ -298,7 +299,7 @@ def test_an_outdated_suggestion_is_refused(cr, editor, reviewer):
     _update(cr, editor, row, description="Meanwhile")
     assert change_request_threads(cr).by_id[comment.pk].suggestion_blocked.startswith("Outdated")
     with pytest.raises(ServiceError, match="suggestion is outdated"):
-        services.comment_apply_suggestion(comment=comment, actor=editor)
+        threads.comment_apply_suggestion(comment=comment, actor=editor)
     assert BodyField.objects.get(pk=row.pk).description == "Meanwhile"
 
 
@@ -306,10 +307,10 @@ def test_a_value_the_model_refuses_changes_nothing(cr, editor, reviewer):
     endpoint = _endpoint(cr)
     comment = _on_field(cr, reviewer, endpoint, "path", suggestion="no slash")
     with pytest.raises(ServiceError, match="The suggested path cannot be saved"):
-        services.comment_apply_suggestion(comment=comment, actor=editor)
+        threads.comment_apply_suggestion(comment=comment, actor=editor)
     status = _on_field(cr, reviewer, endpoint, "success_status", suggestion="lots")
     with pytest.raises(ServiceError, match="Success status"):
-        services.comment_apply_suggestion(comment=status, actor=editor)
+        threads.comment_apply_suggestion(comment=status, actor=editor)
     endpoint_after = Endpoint.objects.get(pk=endpoint.pk)
     assert (endpoint_after.path, endpoint_after.version) == (endpoint.path, endpoint.version)
     assert not Comment.objects.filter(suggestion_applied_at__isnull=False).exists()
@@ -319,9 +320,9 @@ def test_a_value_the_model_refuses_changes_nothing(cr, editor, reviewer):
 def test_suggested_booleans_and_numbers_are_read_as_such(cr, editor, reviewer, spec):
     endpoint = _endpoint(cr)
     status = _on_field(cr, reviewer, endpoint, "success_status", suggestion="201")
-    assert services.comment_apply_suggestion(comment=status, actor=editor).success_status == 201
+    assert threads.comment_apply_suggestion(comment=status, actor=editor).success_status == 201
     field = Field.objects.filter(revision=cr.working).exclude(primary_key=True).first()
-    flag = services.change_request_comment(
+    flag = threads.change_request_comment(
         change_request=cr,
         author=reviewer,
         body="Should be unique",
@@ -331,7 +332,7 @@ def test_suggested_booleans_and_numbers_are_read_as_such(cr, editor, reviewer, s
         field="unique",
         suggestion="no" if field.unique else "yes",
     )
-    assert services.comment_apply_suggestion(comment=flag, actor=editor).unique is not field.unique
+    assert threads.comment_apply_suggestion(comment=flag, actor=editor).unique is not field.unique
     thread = change_request_threads(cr).by_id[flag.pk]
     assert thread.label == f"model {field.model.name} · field {field.name} · field Unique"
     assert thread.outdated and thread.root.anchor_text == ("yes" if field.unique else "no")
@@ -346,9 +347,9 @@ def test_only_reviewers_suggest_and_only_editors_apply(cr, editor, reviewer, vie
     assert same.suggestion == ""  # the value as it is: a plain comment
     comment = _on_field(cr, reviewer, row, "description", suggestion="Theirs")
     with pytest.raises(PermissionDenied):
-        services.comment_apply_suggestion(comment=comment, actor=viewer)
+        threads.comment_apply_suggestion(comment=comment, actor=viewer)
     with pytest.raises(ServiceError, match="suggests no value"):
-        services.comment_apply_suggestion(comment=same, actor=editor)
+        threads.comment_apply_suggestion(comment=same, actor=editor)
     assert BodyField.objects.get(pk=row.pk).description == row.description
 
 
@@ -356,17 +357,17 @@ def test_a_suggestion_needs_an_open_request(cr, editor, reviewer):
     comment = _on_field(cr, reviewer, _body_field(cr), "description", suggestion="New")
     services.change_request_close(change_request=cr, actor=editor)
     with pytest.raises(ServiceError, match="closed"):
-        services.comment_apply_suggestion(comment=comment, actor=editor)
+        threads.comment_apply_suggestion(comment=comment, actor=editor)
     comment.refresh_from_db()
     assert comment.suggestion_applied_at is None
 
 
 def test_a_merged_request_takes_no_more_replies(cr, editor, reviewer, owner):
-    root = services.change_request_comment(change_request=cr, author=reviewer, body="Hm")
-    services.comment_resolve(comment=root, actor=editor)
+    root = threads.change_request_comment(change_request=cr, author=reviewer, body="Hm")
+    threads.comment_resolve(comment=root, actor=editor)
     services.change_request_submit(change_request=cr, actor=editor)
     services.change_request_review(change_request=cr, reviewer=reviewer, verdict="approve")
     services.change_request_merge(change_request=cr, actor=editor)
     with pytest.raises(ServiceError, match="merged; comments are closed"):
-        services.comment_reply(comment=root, author=editor, body="Late")
+        threads.comment_reply(comment=root, author=editor, body="Late")
     assert not root.replies.exists()

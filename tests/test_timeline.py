@@ -6,6 +6,7 @@ import pytest
 
 from specs_app.models import AuditEvent, DataModel, Endpoint
 from specs_app.services import review as services
+from specs_app.services import threads
 from specs_app.services.audit import audit_record
 from specs_app.services.selectors import change_request_timeline
 from tests.review_helpers import edit_endpoint, open_request, ready_spec
@@ -56,7 +57,7 @@ def test_a_comment_between_edits_splits_the_groups(cr, editor):
     first, second = _endpoints(cr)[:2]
     edit_endpoint(cr, editor, first.name, user_ownership="One")
     edit_endpoint(cr, editor, first.name, user_ownership="Two")
-    services.change_request_comment(change_request=cr, author=editor, body="Halfway")
+    threads.change_request_comment(change_request=cr, author=editor, body="Halfway")
     edit_endpoint(cr, editor, second.name, user_ownership="Three")
 
     timeline = change_request_timeline(cr)
@@ -138,7 +139,7 @@ def test_reviews_requests_dismissals_and_state_changes_are_entries_of_their_own(
 
 
 def test_replies_make_no_entry_and_unknown_events_still_read(cr, editor):
-    comment = services.change_request_comment(change_request=cr, author=editor, body="Root")
+    comment = threads.change_request_comment(change_request=cr, author=editor, body="Root")
     audit_record(
         spec=cr.spec, actor=editor, verb="comment.replied", target="#1",
         comment=comment.pk + 1, parent=comment.pk,

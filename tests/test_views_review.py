@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from specs_app.models import ChangeRequest, Comment, Endpoint
 from specs_app.services import review as services
+from specs_app.services import threads
 from tests.factories import published_spec
 from tests.review_helpers import approve_and_merge, edit_endpoint, open_request, ready_spec
 
@@ -39,7 +40,7 @@ def test_outsider_gets_404_on_every_change_request_url(client_for, outsider, cr,
     client = client_for(outsider)
     allowed = client.get if name in ("change_request", "change_request_update") else client.post
     assert allowed(_url(cr, name)).status_code == 404
-    comment = services.change_request_comment(change_request=cr, author=cr.author, body="x")
+    comment = threads.change_request_comment(change_request=cr, author=cr.author, body="x")
     assert client.post(_url(cr, "comment_resolve", comment.pk)).status_code == 404
     assert not Comment.objects.get(pk=comment.pk).resolved
 
@@ -213,7 +214,7 @@ def test_spec_page_lists_open_requests_and_offers_a_new_one(client_for, editor, 
 
 def test_anchored_comment_names_its_item(client_for, editor, reviewer, cr):
     endpoint = Endpoint.objects.filter(revision=cr.working).first()
-    services.change_request_comment(
+    threads.change_request_comment(
         change_request=cr,
         author=reviewer,
         body="Needs a 404",
@@ -251,7 +252,7 @@ def test_compare_names_the_endpoint_when_only_a_child_changed(
 
 
 def _comment(cr, author, body="Frist comment"):
-    return services.change_request_comment(change_request=cr, author=author, body=body)
+    return threads.change_request_comment(change_request=cr, author=author, body=body)
 
 
 def test_author_edits_a_comment_and_it_shows_edited(client_for, editor, cr):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from specs_app.models import BodyField, Comment, Endpoint
 from specs_app.services import review as services
+from specs_app.services import threads
 from tests.review_helpers import open_request, ready_spec
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ def _field_post(cr, body="Say which title", **extra) -> dict:
 
 def _thread(cr, author, **extra):
     row = _row(cr)
-    return services.change_request_comment(
+    return threads.change_request_comment(
         change_request=cr,
         author=author,
         body="Say which title",
@@ -267,7 +268,7 @@ def test_htmx_apply_reloads_the_page_at_the_thread(client_for, editor, reviewer,
 
 def test_changes_tab_shows_threads_in_place_and_outdated(client_for, editor, reviewer, cr):
     comment = _thread(cr, reviewer, suggestion="The task's title")
-    services.comment_reply(comment=comment, author=editor, body="Will do")
+    threads.comment_reply(comment=comment, author=editor, body="Will do")
     page = client_for(editor).get(_url(cr), {"tab": "changes"}).content.decode()
     field_block = page.split(f'id="field-threads-{_row(cr).uid}-description"', 1)[1]
     assert f'id="thread-{comment.pk}"' in field_block.split('class="field-comment"', 1)[0]
@@ -296,7 +297,7 @@ def test_conversation_tab_shows_the_whole_thread_with_a_link_to_changes(
     client_for, editor, reviewer, cr
 ):
     comment = _thread(cr, reviewer)
-    services.comment_reply(comment=comment, author=editor, body="Will do")
+    threads.comment_reply(comment=comment, author=editor, body="Will do")
     page = client_for(reviewer).get(_url(cr)).content.decode()
     thread = page.split(f'id="comment-{comment.pk}"', 1)[1].split("</article>", 1)[0]
     assert "Say which title" in thread and "Will do" in thread
@@ -318,7 +319,7 @@ def test_a_deleted_first_comment_shows_as_deleted_above_its_replies(
     client_for, editor, reviewer, cr
 ):
     root = _thread(cr, reviewer)
-    services.comment_reply(comment=root, author=editor, body="An answer")
+    threads.comment_reply(comment=root, author=editor, body="An answer")
     response = client_for(reviewer).post(
         _url(cr, "comment_delete", root.pk), {"confirm": "yes", "back": "changes"}
     )
@@ -336,7 +337,7 @@ def test_mentions_link_to_members_in_both_tabs_and_the_description(
     cr.description = "Asks @rita to check; @nobody is not a member."
     cr.save(update_fields=["description"])
     endpoint = Endpoint.objects.filter(revision=cr.working).order_by("position", "id").first()
-    services.change_request_comment(
+    threads.change_request_comment(
         change_request=cr,
         author=editor,
         body="@rita see `@rita` and mail rita@example.com",

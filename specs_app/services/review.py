@@ -1,4 +1,5 @@
-"""Change requests: open, edit, submit, review, comment, close, reopen, update from main, merge.
+"""Change requests: open, edit, submit, review, close, reopen, update from main, merge; review
+requests and dismissals (comments and threads are in services/threads.py).
 
 Each service is one transaction: lock the rows it changes, check the state and the actor's role,
 change, and write an audit event.
@@ -7,7 +8,6 @@ change, and write an audit event.
 import uuid
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef
 from django.dispatch import Signal
@@ -18,7 +18,6 @@ from specs_app.models import (
     ENDPOINT_CHILDREN,
     MODEL_CHILDREN,
     ChangeRequest,
-    Comment,
     ContentRow,
     DataModel,
     Endpoint,
@@ -30,13 +29,6 @@ from specs_app.models import (
     Spec,
 )
 from specs_app.services import content as content_services
-from specs_app.services.anchors import (
-    MODELS_BY_NAME,
-    field_label,
-    field_text,
-    resolve_anchor,
-    value_from_text,
-)
 from specs_app.services.audit import audit_record
 from specs_app.services.errors import ServiceError
 from specs_app.services.merge import MergeResult, revision_overviews, three_way_merge
@@ -57,7 +49,9 @@ Verdict = Review.Verdict
 change_request_merged = Signal()
 
 
-def _lock(change_request: ChangeRequest, *states: str) -> ChangeRequest:
+def lock_request(change_request: ChangeRequest, *states: str) -> ChangeRequest:
+    """The request locked for this transaction, checked to be in one of `states` (any when
+    none are given); what every service that changes a request starts with."""
     locked = (
         ChangeRequest.objects.select_for_update().select_related("spec").get(pk=change_request.pk)
     )
@@ -69,7 +63,8 @@ def _lock(change_request: ChangeRequest, *states: str) -> ChangeRequest:
     return locked
 
 
-def _audit(cr: ChangeRequest, actor, verb: str, **details) -> None:
+def audit_request(cr: ChangeRequest, actor, verb: str, **details) -> None:
+    """An audit event of the request (its target is "#<number>": the timeline reads them)."""
     audit_record(spec=cr.spec, actor=actor, verb=verb, target=f"#{cr.number}", **details)
 
 
@@ -96,7 +91,7 @@ def change_request_open(
             base=working.parent,
             working=working,
         )
-        _audit(cr, author, "change_request.opened", title=title)
+        audit_request(cr, author, "change_request.opened", title=title)
     return cr
 
 
@@ -115,7 +110,7 @@ def _made_on_published(working: Revision, spec: Spec) -> bool:
 def _edit(cr: ChangeRequest, actor, verb: str, action, target: str, row=None):
     require_role(actor, cr.spec.workspace_id, Role.EDITOR)
     with transaction.atomic():
-        locked = _lock(cr, State.DRAFT, State.IN_REVIEW)
+        locked = lock_request(cr, State.DRAFT, State.IN_REVIEW)
         page = _page_of(row)  # before a delete or a move, which return nothing
         result = action(locked)
         if isinstance(result, ContentRow):
@@ -125,7 +120,7 @@ def _edit(cr: ChangeRequest, actor, verb: str, action, target: str, row=None):
         locked.content_version += 1
         locked.save(update_fields=["content_version", "updated_at"])
         # The endpoint or model touched (uid, kind), so that the timeline links to it.
-        _audit(locked, actor, verb, item=target, **page)
+        audit_request(locked, actor, verb, item=target, **page)
     cr.content_version = locked.content_version
     return result
 
@@ -277,10 +272,10 @@ def _name(values: dict) -> str:
 def change_request_submit(*, change_request: ChangeRequest, actor) -> ChangeRequest:
     require_role(actor, change_request.spec.workspace_id, Role.EDITOR)
     with transaction.atomic():
-        cr = _lock(change_request, State.DRAFT)
+        cr = lock_request(change_request, State.DRAFT)
         cr.state = State.IN_REVIEW
         cr.save(update_fields=["state", "updated_at"])
-        _audit(cr, actor, "change_request.submitted")
+        audit_request(cr, actor, "change_request.submitted")
     return cr
 
 
@@ -289,7 +284,7 @@ def change_request_review(
 ) -> Review:
     require_role(reviewer, change_request.spec.workspace_id, Role.REVIEWER)
     with transaction.atomic():
-        cr = _lock(change_request, State.IN_REVIEW)
+        cr = lock_request(change_request, State.IN_REVIEW)
         if verdict == Verdict.APPROVE and cr.author_id == reviewer.pk:
             raise ServiceError("Authors cannot approve their own change request.")
         if verdict == Verdict.REQUEST_CHANGES and not body.strip():
@@ -301,212 +296,29 @@ def change_request_review(
             body=body.strip(),
             content_version=cr.content_version,
         )
-        _audit(cr, reviewer, f"review.{verdict}", review=review.pk)
+        audit_request(cr, reviewer, f"review.{verdict}", review=review.pk)
     return review
-
-
-def change_request_comment(
-    *,
-    change_request: ChangeRequest,
-    author,
-    body: str,
-    anchor_kind: str = "",
-    anchor_uid=None,
-    row_uid=None,
-    field: str = "",
-    suggestion: str = "",
-) -> Comment:
-    """A comment on the request, or the first comment of a thread on an item (`anchor_kind`,
-    `anchor_uid`), on one of its rows (`row_uid`) or on one field of that row (`field`). A
-    reviewer may add a `suggestion`: the field's proposed new value (blank, or the same value as
-    now, is no suggestion)."""
-    membership = require_role(author, change_request.spec.workspace_id, Role.EDITOR)
-    if not body.strip():
-        raise ServiceError("A comment cannot be empty.")
-    with transaction.atomic():
-        cr = _lock(change_request)
-        if cr.state == State.MERGED:
-            raise ServiceError(f"#{cr.number} is merged; comments are closed.")
-        anchor = None
-        if anchor_kind or anchor_uid or row_uid or field:
-            anchor = resolve_anchor(cr, anchor_kind, anchor_uid, row_uid, field)
-        if anchor is None or suggestion == anchor.text:
-            suggestion = ""  # nothing proposed, or the value as it is
-        if suggestion:
-            if not anchor.field or anchor.row is None:
-                raise ServiceError("A suggestion proposes a value for one field of a row.")
-            if not membership.role_enum.at_least(Role.REVIEWER):
-                raise PermissionDenied("Suggesting a value needs the reviewer role or higher.")
-        comment = Comment.objects.create(
-            change_request=cr,
-            author=author,
-            body=body.strip(),
-            anchor_kind=anchor.kind if anchor else "",
-            anchor_uid=anchor.item_uid if anchor else None,
-            anchor_row_model=anchor.model._meta.model_name if anchor else "",
-            anchor_row_uid=anchor.row_uid if anchor else None,
-            anchor_field=anchor.field if anchor else "",
-            anchor_text=anchor.text if anchor else "",
-            suggestion=suggestion,
-        )
-        _audit(
-            cr,
-            author,
-            "comment.added",
-            comment=comment.pk,
-            anchor=str(comment.anchor_uid or ""),
-            field=comment.anchor_field,
-            row=str(comment.anchor_row_uid or ""),
-        )
-    return comment
-
-
-def comment_reply(*, comment: Comment, author, body: str) -> Comment:
-    """A reply in the thread of `comment` (a reply to a reply joins the same thread)."""
-    require_role(author, comment.change_request.spec.workspace_id, Role.EDITOR)
-    if not body.strip():
-        raise ServiceError("A reply cannot be empty.")
-    with transaction.atomic():
-        cr = _lock(comment.change_request)
-        if cr.state == State.MERGED:
-            raise ServiceError(f"#{cr.number} is merged; comments are closed.")
-        root = Comment.objects.get(pk=comment.parent_id or comment.pk)
-        reply = Comment.objects.create(
-            change_request=cr, author=author, body=body.strip(), parent=root
-        )
-        _audit(cr, author, "comment.replied", comment=reply.pk, parent=root.pk)
-    return reply
-
-
-def comment_resolve(*, comment: Comment, actor, resolved: bool = True) -> Comment:
-    """Resolve or reopen the thread `comment` belongs to."""
-    cr = comment.change_request
-    role = require_role(actor, cr.spec.workspace_id, Role.EDITOR).role_enum
-    with transaction.atomic():
-        _lock(cr, State.DRAFT, State.IN_REVIEW)
-        locked = Comment.objects.select_for_update().get(pk=comment.parent_id or comment.pk)
-        if actor.pk not in (locked.author_id, cr.author_id) and not role.at_least(Role.REVIEWER):
-            raise PermissionDenied("Only the thread's author, the request's author or a reviewer.")
-        locked.resolved = resolved
-        locked.resolved_by = actor if resolved else None
-        locked.save(update_fields=["resolved", "resolved_by"])
-        verb = "comment.resolved" if resolved else "comment.reopened"
-        _audit(cr, actor, verb, comment=locked.pk)
-    return locked
-
-
-def _own_comment(comment: Comment, actor, action: str) -> None:
-    require_role(actor, comment.change_request.spec.workspace_id, Role.EDITOR)
-    if comment.author_id != actor.pk:
-        raise PermissionDenied(f"Only the author of a comment can {action} it.")
-
-
-def _lock_comment(comment: Comment) -> tuple[ChangeRequest, Comment]:
-    cr = _lock(comment.change_request)
-    if cr.state == State.MERGED:
-        raise ServiceError(f"#{cr.number} is merged; its conversation is closed.")
-    locked = Comment.objects.select_for_update().get(pk=comment.pk)
-    if locked.deleted_at is not None:
-        raise ServiceError("That comment was deleted.")
-    return cr, locked
-
-
-def comment_edit(*, comment: Comment, actor, body: str) -> Comment:
-    _own_comment(comment, actor, "edit")
-    if not body.strip():
-        raise ServiceError("A comment cannot be empty; delete it instead.")
-    with transaction.atomic():
-        cr, locked = _lock_comment(comment)
-        if locked.body == body.strip():
-            return locked
-        # The audit keeps the words replaced or removed: an edit or a delete loses nothing.
-        previous, locked.body = locked.body, body.strip()
-        locked.edited_at = timezone.now()
-        locked.save(update_fields=["body", "edited_at"])
-        _audit(cr, actor, "comment.edited", comment=locked.pk, previous=previous)
-    return locked
-
-
-def comment_delete(*, comment: Comment, actor) -> None:
-    """Delete a comment. A thread's first comment with replies stays as a "deleted"
-    placeholder (its text gone, its anchor and replies kept); it goes with its last reply."""
-    _own_comment(comment, actor, "delete")
-    with transaction.atomic():
-        cr, locked = _lock_comment(comment)
-        pk, text = locked.pk, locked.body
-        if locked.parent_id is None and locked.replies.exists():
-            locked.body, locked.suggestion, locked.deleted_at = "", "", timezone.now()
-            locked.save(update_fields=["body", "suggestion", "deleted_at"])
-        else:
-            locked.delete()
-            root = locked.parent
-            if root is not None and root.deleted_at and not root.replies.exists():
-                root.delete()
-        _audit(cr, actor, "comment.deleted", comment=pk, body=text)
-
-
-def comment_apply_suggestion(
-    *, comment: Comment, actor, expected_version: int | None = None
-) -> ContentRow:
-    """Make the suggested value the field's value: a normal audited edit of the draft, checked
-    against the row's version as the page showed it (`expected_version`; now when None)."""
-    cr = comment.change_request
-    require_role(actor, cr.spec.workspace_id, Role.EDITOR)
-    with transaction.atomic():
-        cr, locked = _lock_comment(comment)
-        if not locked.suggestion:
-            raise ServiceError("That comment suggests no value.")
-        if locked.suggestion_applied_at is not None:
-            by = locked.suggestion_applied_by
-            raise ServiceError(f"This suggestion was applied already (by {by}).")
-        model = MODELS_BY_NAME[locked.anchor_row_model]
-        row = model.objects.filter(revision_id=cr.working_id, uid=locked.anchor_row_uid).first()
-        if row is None:
-            raise ServiceError("The row this suggestion is for is no longer in the draft.")
-        name = locked.anchor_field
-        if field_text(getattr(row, name)) != locked.anchor_text:
-            raise ServiceError(
-                f"{field_label(model, name)} changed since the suggestion was made: the "
-                "suggestion is outdated. Edit the field in the editor instead."
-            )
-        value = value_from_text(model, name, locked.suggestion)
-        version = row.version if expected_version is None else expected_version
-        try:
-            row = change_request_update(
-                change_request=cr, actor=actor, row=row, expected_version=version, **{name: value}
-            )
-        except ValidationError as exc:
-            raise ServiceError(
-                f"The suggested {field_label(model, name).lower()} cannot be saved: "
-                + " ".join(exc.messages)
-            ) from None
-        locked.suggestion_applied_by = actor
-        locked.suggestion_applied_at = timezone.now()
-        locked.save(update_fields=["suggestion_applied_by", "suggestion_applied_at"])
-        _audit(cr, actor, "comment.suggestion_applied", comment=locked.pk)
-    comment.change_request.content_version = cr.content_version
-    return row
 
 
 def change_request_close(*, change_request: ChangeRequest, actor) -> ChangeRequest:
     require_role(actor, change_request.spec.workspace_id, Role.EDITOR)
     with transaction.atomic():
-        cr = _lock(change_request, State.DRAFT, State.IN_REVIEW)
+        cr = lock_request(change_request, State.DRAFT, State.IN_REVIEW)
         cr.state = State.CLOSED
         cr.closed_at = timezone.now()
         cr.save(update_fields=["state", "closed_at", "updated_at"])
-        _audit(cr, actor, "change_request.closed")
+        audit_request(cr, actor, "change_request.closed")
     return cr
 
 
 def change_request_reopen(*, change_request: ChangeRequest, actor) -> ChangeRequest:
     require_role(actor, change_request.spec.workspace_id, Role.EDITOR)
     with transaction.atomic():
-        cr = _lock(change_request, State.CLOSED)
+        cr = lock_request(change_request, State.CLOSED)
         cr.state = State.DRAFT
         cr.closed_at = None
         cr.save(update_fields=["state", "closed_at", "updated_at"])
-        _audit(cr, actor, "change_request.reopened")
+        audit_request(cr, actor, "change_request.reopened")
     return cr
 
 
@@ -635,7 +447,7 @@ def change_request_update_from_head(
     """Rebase the draft on the current head. With conflicts left unsettled, nothing changes."""
     require_role(actor, change_request.spec.workspace_id, Role.EDITOR)
     with transaction.atomic():
-        cr = _lock(change_request, State.DRAFT, State.IN_REVIEW)
+        cr = lock_request(change_request, State.DRAFT, State.IN_REVIEW)
         spec = Spec.objects.select_for_update().get(pk=cr.spec_id)
         cr.spec = spec
         if spec.head_id == cr.base_id:
@@ -648,7 +460,7 @@ def change_request_update_from_head(
         cr.base = spec.head
         cr.content_version += 1
         cr.save(update_fields=["working", "base", "content_version", "updated_at"])
-        _audit(
+        audit_request(
             cr,
             actor,
             "change_request.updated_from_main",
@@ -663,7 +475,7 @@ def change_request_merge(*, change_request: ChangeRequest, actor) -> Revision:
     require_role(actor, change_request.spec.workspace_id, Role.EDITOR)
     with transaction.atomic():
         spec = Spec.objects.select_for_update().get(pk=change_request.spec_id)
-        cr = _lock(change_request, State.IN_REVIEW)
+        cr = lock_request(change_request, State.IN_REVIEW)
         cr.spec = spec
         status = merge_status(cr)
         if not status.can_merge:
@@ -678,7 +490,7 @@ def change_request_merge(*, change_request: ChangeRequest, actor) -> Revision:
         cr.merged_by = actor
         cr.merged_at = timezone.now()
         cr.save(update_fields=["state", "merged_revision", "merged_by", "merged_at", "updated_at"])
-        _audit(cr, actor, "change_request.merged", revision=merged.number)
+        audit_request(cr, actor, "change_request.merged", revision=merged.number)
         transaction.on_commit(
             lambda: change_request_merged.send(ChangeRequest, change_request_id=cr.pk),
             robust=True,
@@ -726,7 +538,7 @@ def change_request_request_review(*, change_request: ChangeRequest, actor, revie
     if not wanted:
         raise ServiceError("Pick at least one reviewer.")
     with transaction.atomic():
-        cr = _lock(change_request, State.DRAFT, State.IN_REVIEW)
+        cr = lock_request(change_request, State.DRAFT, State.IN_REVIEW)
         _check_reviewers(cr, wanted)
         requests = {r.reviewer_id: r for r in cr.review_requests.select_for_update()}
         reviewed = _last_review_times(cr, [u.pk for u in wanted])
@@ -746,7 +558,7 @@ def change_request_request_review(*, change_request: ChangeRequest, actor, revie
             (again if request is not None or user.pk in reviewed else fresh).append(user)
         for users, is_again in ((fresh, False), (again, True)):
             if users:
-                _audit(cr, actor, "review.requested", again=is_again, **_who(users))
+                audit_request(cr, actor, "review.requested", again=is_again, **_who(users))
     return [requests[user.pk] for user in wanted]
 
 
@@ -791,11 +603,11 @@ def change_request_remove_review_request(*, change_request: ChangeRequest, actor
     """No longer ask `reviewer` for a review (a review they gave stays)."""
     require_role(actor, change_request.spec.workspace_id, Role.EDITOR)
     with transaction.atomic():
-        cr = _lock(change_request, State.DRAFT, State.IN_REVIEW)
+        cr = lock_request(change_request, State.DRAFT, State.IN_REVIEW)
         deleted, _ = cr.review_requests.filter(reviewer=reviewer).delete()
         if not deleted:
             raise ServiceError(f"No review from {reviewer.username} is requested.")
-        _audit(cr, actor, "review.request_removed", **_who([reviewer]))
+        audit_request(cr, actor, "review.request_removed", **_who([reviewer]))
 
 
 def review_dismiss(*, review: Review, actor, reason: str) -> Review:
@@ -806,7 +618,7 @@ def review_dismiss(*, review: Review, actor, reason: str) -> Review:
     if not reason:
         raise ServiceError("Say why the review is dismissed.")
     with transaction.atomic():
-        cr = _lock(cr, State.DRAFT, State.IN_REVIEW)
+        cr = lock_request(cr, State.DRAFT, State.IN_REVIEW)
         locked = Review.objects.select_for_update().select_related("reviewer").get(pk=review.pk)
         if locked.change_request_id != cr.pk:
             raise ServiceError("That review belongs to another change request.")
@@ -817,7 +629,7 @@ def review_dismiss(*, review: Review, actor, reason: str) -> Review:
         locked.dismissed_by, locked.dismissed_at = actor, timezone.now()
         locked.dismiss_reason = reason
         locked.save(update_fields=["dismissed_by", "dismissed_at", "dismiss_reason"])
-        _audit(
+        audit_request(
             cr,
             actor,
             "review.dismissed",

@@ -26,7 +26,6 @@ from specs_app.services.notifications import mentions_for, notifications_mark_se
 from specs_app.services.render import markdown_to_safe_html
 from specs_app.services.review import (
     change_request_close,
-    change_request_comment,
     change_request_merge,
     change_request_open,
     change_request_preview_merge,
@@ -38,11 +37,6 @@ from specs_app.services.review import (
     change_request_state,
     change_request_submit,
     change_request_update_from_head,
-    comment_apply_suggestion,
-    comment_delete,
-    comment_edit,
-    comment_reply,
-    comment_resolve,
     merge_status,
     review_candidates,
     review_dismiss,
@@ -52,6 +46,14 @@ from specs_app.services.selectors import (
     change_request_checks,
     change_request_threads,
     change_request_timeline,
+)
+from specs_app.services.threads import (
+    change_request_comment,
+    comment_apply_suggestion,
+    comment_delete,
+    comment_edit,
+    comment_reply,
+    comment_resolve,
 )
 from specs_app.services.viewed import item_mark_viewed
 from specs_app.views.confirm import Confirmation, confirmation_page, confirmed
