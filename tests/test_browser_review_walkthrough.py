@@ -3,7 +3,7 @@ carol is notified in the studio and by email, comments on a field of a changed e
 Changes tab with a suggested value, and requests changes; bob applies the suggestion and
 re-requests her review; the thread shows as outdated; carol resolves it and approves; the badge
 and the dashboards follow at each step; alice merges. The Changes and Conversation tabs are
-saved as screenshots at 1280 px under var/screenshots/."""
+saved as screenshots at 1280 px (and 390 px) under var/screenshots/."""
 
 from pathlib import Path
 
@@ -141,12 +141,16 @@ def test_a_full_review_from_request_to_merge(page: Page, live_server, spec, peop
 
     # alice merges; the request reads Merged and bob is told.
     log_in(page, live_server, "alice")
-    page.goto(url + "?tab=changes")
-    page.mouse.move(0, 0)
-    _shot(page, "review-changes-1280.png")
-    page.goto(url)
-    _shot(page, "review-conversation-1280.png")
-    assert_accessible(page)
+    for width in (390, 1280):  # a phone's, then the desk's, where the merge goes on
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(url + "?tab=changes")
+        page.mouse.move(0, 0)
+        _shot(page, f"review-changes-{width}.png")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.goto(url)
+        _shot(page, f"review-conversation-{width}.png")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert_accessible(page)
     page.get_by_role("button", name="Merge").click()
     expect(badge).to_have_text("Merged")
     expect(page.get_by_test_id("timeline")).to_contain_text("carol approved these changes")
