@@ -245,6 +245,9 @@ def page_urls(scene: Scene) -> dict[str, str]:
         "endpoint_editor": reverse("specs_app:editor_item", args=[*edit, "endpoint", endpoint.uid]),
         "model_editor": reverse("specs_app:editor_item", args=[*edit, "model", model.uid]),
         "changes": reverse("specs_app:change_request", args=edit) + "?tab=changes",
+        "conversation": reverse("specs_app:change_request", args=edit),
+        "dashboard": reverse("specs_app:workspace_list"),
+        "inbox": reverse("specs_app:inbox"),
         "compare": reverse("specs_app:compare", args=[ws, slug])
         + f"?from={min(numbers)}&to={max(numbers)}",
         "markdown": reverse("specs_app:markdown", args=[ws, slug]),
