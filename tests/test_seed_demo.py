@@ -3,10 +3,19 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core import mail
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from specs_app.models import Endpoint, Membership, Revision, Spec
+from specs_app.models import (
+    ChangeRequest,
+    Comment,
+    Endpoint,
+    Membership,
+    Notification,
+    Revision,
+    Spec,
+)
 from specs_app.services.export import revision_export
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +55,19 @@ def test_seed_demo_is_idempotent():
         Endpoint.objects.count(),
         Membership.objects.count(),
     ) == counts
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the emails' hand-over runs
+def test_seed_demo_leaves_a_review_in_progress_without_sending_email():
+    _seed()
+    cr = ChangeRequest.objects.get()
+    assert (cr.state, cr.author.username) == ("in_review", "bob")
+    thread = Comment.objects.get(change_request=cr)
+    assert (thread.author.username, thread.anchor_field) == ("carol", "user_ownership")
+    assert thread.suggestion.startswith("Returns only tasks whose user_id")
+    assert cr.reviews.get().verdict == "request_changes"
+    kinds = sorted(Notification.objects.values_list("recipient__username", "kind"))
+    assert kinds == [("bob", "comment"), ("bob", "review_given"), ("carol", "review_requested")]
+    assert mail.outbox == []
+    _seed()
+    assert ChangeRequest.objects.count() == 1

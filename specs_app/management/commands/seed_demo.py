@@ -1,17 +1,22 @@
 """Create the demo: four users with one role each in workspace "Acme" and the todo spec,
-loaded through the importer from the project's copy of the reference pair. Idempotent."""
+loaded through the importer from the project's copy of the reference pair, and a change request
+under review, so that the review pages, the dashboards and the inboxes have something to show.
+Idempotent."""
 
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
-from specs_app.models import Membership, Role, Spec, Workspace
+from specs_app.models import Endpoint, Membership, Role, Spec, Workspace
+from specs_app.services import review, threads
 from specs_app.services.imports import spec_import
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo" / "todo" / "specs"
 DEMO_PASSWORD = "studio-demo"
+_NO_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 DEMO_USERS = [
     ("alice", Role.ADMIN),
     ("bob", Role.EDITOR),
@@ -24,7 +29,9 @@ class Command(BaseCommand):
     help = "Create demo users (alice, bob, carol, dave), workspace Acme and the todo spec."
 
     def handle(self, *args, **options) -> None:
-        with transaction.atomic():
+        # The demo's notifications are for the inboxes: no email of them on the console (the
+        # emails go after commit, so the commit happens inside the override).
+        with override_settings(EMAIL_BACKEND=_NO_EMAIL), transaction.atomic():
             workspace, _ = Workspace.objects.get_or_create(slug="acme", defaults={"name": "Acme"})
             users = {name: self._user(name) for name, _ in DEMO_USERS}
             for name, role in DEMO_USERS:
@@ -32,6 +39,8 @@ class Command(BaseCommand):
                     workspace=workspace, user=users[name], defaults={"role": role}
                 )
             created = self._todo_spec(workspace, author=users["alice"])
+            if created:
+                _review_in_progress(Spec.objects.get(workspace=workspace, slug="todo"), users)
         people = ", ".join(f"{name} ({role.label.lower()})" for name, role in DEMO_USERS)
         self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}): {people}")
         state = "created" if created else "already present"
@@ -60,3 +69,38 @@ class Command(BaseCommand):
         if not result.ok:
             raise CommandError(f"The demo spec did not import: {result.errors}")
         return True
+
+
+def _review_in_progress(spec: Spec, users: dict):
+    """bob's change request, submitted, with a review requested from carol, who suggested a
+    value on the changed field and requested changes: through the services, as in the pages."""
+    bob, carol = users["bob"], users["carol"]
+    cr = review.change_request_open(spec=spec, author=bob, title="Clarify who owns a task")
+    endpoint = Endpoint.objects.get(revision=cr.working, name="List Tasks")
+    ownership = "Returns only the tasks the authenticated user created"
+    review.change_request_update(
+        change_request=cr,
+        actor=bob,
+        row=endpoint,
+        expected_version=endpoint.version,
+        user_ownership=ownership,
+    )
+    cr = review.change_request_submit(change_request=cr, actor=bob)
+    review.change_request_request_review(change_request=cr, actor=bob, reviewers=[carol])
+    threads.change_request_comment(
+        change_request=cr,
+        author=carol,
+        body="Say which column decides it, as the other endpoints do.",
+        anchor_kind="endpoint",
+        anchor_uid=endpoint.uid,
+        row_uid=endpoint.uid,
+        field="user_ownership",
+        suggestion="Returns only tasks whose user_id equals the authenticated user's id",
+    )
+    review.change_request_review(
+        change_request=cr,
+        reviewer=carol,
+        verdict="request_changes",
+        body="See my suggestion on **User ownership**.",
+    )
+    return cr
