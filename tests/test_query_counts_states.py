@@ -37,10 +37,10 @@ def test_conversation_tab(
     cr = _reviewed(_changed_request(_spec(workspace, owner, size), editor), editor, reviewer, owner)
     url = reverse("specs_app:change_request", args=["acme", cr.spec.slug, cr.number])
     # 4 + change request, reviews and unresolved comments (merge status), reviews and review
-    # requests (sidebar), members who may be asked, comments, reviews and audit events
-    # (timeline), the spec's latest export, the request's comments again (threads), the
+    # requests (sidebar), members who may be asked, reviews and audit events
+    # (timeline; the comments are read once, with the threads), the spec's latest export, the
     # viewer's notifications about it marked read (one UPDATE) and the navbar's unread count
-    body = _get(client_for(editor), django_assert_num_queries, 17, url)
+    body = _get(client_for(editor), django_assert_num_queries, 16, url)
     assert "changed 3 endpoints, changed 2 models and changed business rule" in body
     assert "re-requested a review from" in body and "dismissed: Settled" in body
 

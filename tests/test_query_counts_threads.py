@@ -82,11 +82,12 @@ def test_conversation_tab_with_threads(
     cr = _changed_request(_spec(workspace, owner, size), editor)
     roots = _threads(cr, reviewer, editor, size)
     # 4 + change request, reviews and unresolved comments (merge status), reviews again, the
-    # audit events, comments, reviews and anchor names (endpoints, models) of the timeline, the
-    # threads' comments and the endpoints and models they sit on, the spec's latest export,
+    # audit events, reviews and anchor names (endpoints, models) of the timeline, the threads'
+    # comments (the timeline's too) and the endpoints and models they sit on, the spec's latest
+    # export,
     # review requests and the members who may be asked (sidebar), the viewer's notifications
     # about the request marked read (one UPDATE) and the navbar's unread count
-    body = _get(client_for(editor), django_assert_num_queries, 21, _cr_url(cr, "change_request"))
+    body = _get(client_for(editor), django_assert_num_queries, 20, _cr_url(cr, "change_request"))
     assert body.count('data-testid="thread"') == len(roots)
     assert body.count("view in Changes") == len(roots)
     assert body.count("Apply suggestion") == 3 * THREADS_PER_ITEM[size]

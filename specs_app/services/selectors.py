@@ -288,15 +288,19 @@ def _edit_sentence(items: list[EditedItem]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def change_request_timeline(change_request: ChangeRequest) -> list[dict]:
+def change_request_timeline(change_request: ChangeRequest, threads=None) -> list[dict]:
     """The Conversation tab, as people read it: the request's events in order, each an entry
     with a `kind` for its look. Consecutive content edits by one person make one "edits"
     entry; comments come with their rendered text and the item they are anchored to; reviews
     with their verdict and rendered body; review requests, dismissals and state changes with
     their sentence. Replies are not entries (they show in their thread); an event this code
-    does not know shows as a plain sentence made of its verb."""
+    does not know shows as a plain sentence made of its verb. Given the request's `threads`
+    (change_request_threads), their first comments, already read and rendered, are used."""
     cr = change_request
-    comments = {c.pk: c for c in cr.comments.select_related("author", "resolved_by")}
+    if threads is None:
+        comments = {c.pk: c for c in cr.comments.select_related("author", "resolved_by")}
+    else:
+        comments = {pk: thread.root for pk, thread in threads.by_id.items()}
     reviews = {r.pk: r for r in cr.reviews.select_related("dismissed_by")}
     texts = [c.body for c in comments.values()] + [r.body for r in reviews.values()]
     mentions = mentions_for(change_request=cr, texts=texts)
@@ -324,6 +328,14 @@ def change_request_timeline(change_request: ChangeRequest) -> list[dict]:
     return timeline
 
 
+def _comment_html(comment: Comment | None, mentions: dict | None) -> str:
+    if comment is None:
+        return ""
+    if hasattr(comment, "html"):  # rendered with its thread
+        return comment.html
+    return markdown_to_safe_html(comment.body, mentions)
+
+
 def _entry(
     event: AuditEvent, comments: dict, reviews: dict, anchors: dict, mentions: dict | None
 ) -> dict:
@@ -335,7 +347,7 @@ def _entry(
             kind="comment",
             comment=comment,
             comment_deleted=comment is None,
-            html=markdown_to_safe_html(comment.body, mentions) if comment else "",
+            html=_comment_html(comment, mentions),
             anchor=anchors.get(comment.anchor_uid) if comment else None,
         )
     elif verb in _REVIEW_SENTENCES:

@@ -120,10 +120,11 @@ def _tab_context(tab: str, cr, request: HttpRequest) -> dict:
         return change_request_checks(cr)
     mentions = mentions_for(change_request=cr, texts=[cr.description])
     description = markdown_to_safe_html(cr.description, mentions) if cr.description else ""
+    threads = change_request_threads(cr)
     return {
-        "timeline": change_request_timeline(cr),
+        "timeline": change_request_timeline(cr, threads),
         "description_html": description,
-        "threads": change_request_threads(cr),
+        "threads": threads,
     }
 
 
