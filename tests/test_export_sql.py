@@ -94,7 +94,10 @@ def test_a_composite_primary_key_is_a_table_constraint():
 
     assert "  PRIMARY KEY (task_id, tag_id)" in text
     assert text.count("PRIMARY KEY") == 1
-    assert "  task_id int,\n  tag_id int,\n" in text
+    assert "  task_id int NOT NULL,\n  tag_id int NOT NULL,\n" in text
+    assert "  id TEXT(64) PRIMARY KEY NOT NULL" in ddl(
+        model("users", field("id", "varchar(64)", primary_key=True)), dialect="sqlite"
+    )
 
 
 def test_tables_come_after_the_tables_their_foreign_keys_name():
@@ -319,6 +322,7 @@ def apply_to_postgresql(text: str, schema_name: str) -> dict[str, list[str]]:
         for table, column in cursor.fetchall():
             tables.setdefault(table, []).append(column)
         cursor.execute(f"DROP SCHEMA {schema_name} CASCADE")
+        cursor.execute("SET LOCAL search_path TO DEFAULT")
     return {table: sorted(columns) for table, columns in tables.items()}
 
 
@@ -363,6 +367,60 @@ def comment_reasons(text: str) -> Counter:
             reasons[why] += 1
     assert sum(reasons.values()) == comment_count(text)
     return reasons
+
+
+def tricky_schema() -> ParsedSchema:
+    """A cycle of foreign keys, a composite key, reserved names, an expression index sorted DESC,
+    checks, an enum and types that need translating or an extension."""
+    return ParsedSchema(
+        models=[
+            model(
+                "user",
+                field("id", "serial", primary_key=True, auto=True),
+                field("email", "citext", unique=True),
+                field("best_order", nullable=True, references="order.id"),
+                field("role", "varchar(20)", other_constraints="one of: admin, member"),
+                indexes=[ParsedIndex(0, "ix_user_email", "lower(email) DESC")],
+            ),
+            model(
+                "order",
+                field("id", "bigint", primary_key=True, auto=True),
+                field("user_id", "int", references="user.id"),
+                field(
+                    "total", "numeric(10,2)", default="0", other_constraints="CHECK (total >= 0)"
+                ),
+                field("placed", "datetime", default="CURRENT_TIMESTAMP"),
+                field("paid", "boolean", default="0"),
+                field("tags", "text[]", nullable=True),
+                relationships=[belongs_to("user_id", "user.id", "CASCADE")],
+            ),
+            model(
+                "order_line",
+                field("order_id", "bigint", primary_key=True, references="order.id"),
+                field("line", "int", primary_key=True),
+                field("kind", "ENUM('a','b')"),
+                constraints=[ParsedItem(0, "CONSTRAINT ck_line CHECK (line > 0)")],
+                indexes=[ParsedIndex(0, "uq_line", "order_id, line DESC", unique=True)],
+            ),
+        ]
+    )
+
+
+def test_a_tricky_schema_applies_to_sqlite():
+    schema = tricky_schema()
+
+    assert apply_to_sqlite(schema_ddl(schema, "sqlite")) == spec_tables(schema)
+
+
+@on_postgresql
+@pytest.mark.postgres_only
+@pytest.mark.django_db
+def test_a_tricky_schema_applies_to_postgresql():
+    schema = tricky_schema()
+    text = schema_ddl(schema, "postgresql")
+
+    assert 'ALTER TABLE "user" ADD CONSTRAINT fk_user_best_order FOREIGN KEY' in text
+    assert apply_to_postgresql(text, "ddl_tricky") == spec_tables(schema)
 
 
 @pytest.mark.django_db
