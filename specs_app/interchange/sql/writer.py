@@ -576,7 +576,9 @@ class _Writer:
                 continue
             self.names_used.add(index.name.lower())
             if self.dialect != "postgres" and params is not None:
-                params.set("using", None)
+                params.set("using", None)  # an access method and operator classes: PostgreSQL's
+                for opclass in list(node.find_all(exp.Opclass)):
+                    opclass.replace(opclass.this)
             for operator in node.find_all(exp.Identifier, exp.Var):
                 if operator.name.lower() in _EXTENSION_OPERATORS:
                     self.extensions.add(_EXTENSION_OPERATORS[operator.name.lower()])
