@@ -1,4 +1,7 @@
-"""Revision → its two canonical markdown files: load the content tree, call the pure writer."""
+"""Revision → its two canonical markdown files (or its schema as SQL DDL): load the content tree,
+call the pure writer."""
+
+from dataclasses import fields as dataclass_fields
 
 from specs_app.interchange.canonical.writer import (
     write_api_markdown,
@@ -7,6 +10,15 @@ from specs_app.interchange.canonical.writer import (
     write_schema_markdown,
 )
 from specs_app.interchange.files import write_spec_files
+from specs_app.interchange.records import (
+    ParsedField,
+    ParsedIndex,
+    ParsedItem,
+    ParsedModel,
+    ParsedRelationship,
+    ParsedSchema,
+)
+from specs_app.interchange.sql.writer import schema_ddl
 from specs_app.models import DataModel, Endpoint, Revision
 from specs_app.services.cache import remembered
 from specs_app.services.content_tree import (
@@ -53,3 +65,43 @@ def render_endpoint_markdown(endpoint: Endpoint) -> str:
 def render_model_markdown(model: DataModel) -> str:
     """One model's `##` section (no trailing newline), as it appears in the schema file."""
     return write_model_section(model, load_model_tree(model))
+
+
+def revision_schema_records(revision: Revision) -> ParsedSchema:
+    """The revision's models as the records the interchange writers read."""
+    tree = load_schema_tree(revision=revision)
+    models = []
+    for model in tree.parents:
+        rows = {name: tree.rows(model, name) for name in _RECORDS}
+        models.append(
+            ParsedModel(
+                line=0,
+                name=model.name,
+                table=model.table,
+                ownership=model.ownership,
+                **{
+                    name: [_record(record, row) for row in rows[name]]
+                    for name, record in _RECORDS.items()
+                },
+            )
+        )
+    return ParsedSchema(overview=revision.schema_overview, models=models)
+
+
+def revision_sql(revision: Revision, dialect: str) -> str:
+    """The DDL of the revision's schema in `dialect` (postgresql, sqlite or mysql)."""
+    return schema_ddl(revision_schema_records(revision), dialect)
+
+
+_RECORDS = {
+    "fields": ParsedField,
+    "relationships": ParsedRelationship,
+    "indexes": ParsedIndex,
+    "constraints": ParsedItem,
+    "migration_notes": ParsedItem,
+}
+
+
+def _record(record: type, row):
+    names = [f.name for f in dataclass_fields(record) if f.name != "line"]
+    return record(line=0, **{name: getattr(row, name) for name in names})
