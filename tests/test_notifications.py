@@ -207,7 +207,9 @@ def test_a_reply_tells_the_thread_and_the_author(spec, workspace, editor, review
     erin = _member(workspace, "erin")
     cr = _in_review(spec, editor)
     root = threads.change_request_comment(change_request=cr, author=owner, body="Why?")
-    earlier = Comment.objects.create(change_request=cr, author=reviewer, body="Because")
+    earlier = Comment.objects.create(
+        change_request=cr, author=reviewer, body="Because", parent=root
+    )
     audit_record(
         spec=spec,
         actor=reviewer,
@@ -217,7 +219,9 @@ def test_a_reply_tells_the_thread_and_the_author(spec, workspace, editor, review
         parent=root.pk,
     )
     Notification.objects.all().delete()
-    reply = Comment.objects.create(change_request=cr, author=erin, body="Agreed, @victor?")
+    reply = Comment.objects.create(
+        change_request=cr, author=erin, body="Agreed, @victor?", parent=root
+    )
     audit_record(
         spec=spec,
         actor=erin,

@@ -125,8 +125,8 @@ def _about(cr: ChangeRequest) -> str:
     return f"#{cr.number} {cr.title}"
 
 
-def _comment(event: AuditEvent, key: str = "comment") -> Comment | None:
-    pk = event.details.get(key)
+def _comment(event: AuditEvent) -> Comment | None:
+    pk = event.details.get("comment")
     if not isinstance(pk, int):
         return None
     return Comment.objects.filter(pk=pk).first()
@@ -189,25 +189,17 @@ def _comment_added(event: AuditEvent, cr: ChangeRequest, actor: str) -> _Plan | 
 
 
 def _comment_replied(event: AuditEvent, cr: ChangeRequest, actor: str) -> _Plan | None:
-    comment, root = _comment(event), _comment(event, "parent")
+    comment = _comment(event)
     if comment is None:
         return None
     plan = _comment_plan(cr, comment, actor)
     text = f"{actor} replied to a thread on {_about(cr)}"
-    parent = event.details.get("parent")
+    root = comment.parent
     if root is not None:
         plan.add(root.author_id, Kind.REPLY, text)
-    # Earlier repliers of the thread, from the audit (the replies' own rows may be gone).
-    earlier = (
-        AuditEvent.objects.filter(spec_id=event.spec_id, verb="comment.replied")
-        .filter(details__parent=parent)
-        .exclude(pk=event.pk)
-        .values_list("actor_id", flat=True)
-        if isinstance(parent, int)
-        else []
-    )
-    for replier_id in dict.fromkeys(earlier):
-        plan.add(replier_id, Kind.REPLY, text)
+        earlier = root.replies.exclude(pk=comment.pk).order_by("created_at", "id")
+        for replier_id in dict.fromkeys(earlier.values_list("author_id", flat=True)):
+            plan.add(replier_id, Kind.REPLY, text)
     plan.add(cr.author_id, Kind.REPLY, text)
     return plan
 
