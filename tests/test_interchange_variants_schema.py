@@ -66,11 +66,11 @@ def assert_valid(schema) -> None:
         _clean(DataModel(name=model.name, table=model.table, ownership=model.ownership))
         assert len({f.name for f in model.fields}) == len(model.fields)
         for f in model.fields:
-            _clean(Field(**{k: v for k, v in vars(f).items() if k != "line"}))
+            _clean(Field(**{k: v for k, v in vars(f).items() if k not in ("line", "uid")}))
         for r in model.relationships:
-            _clean(Relationship(**{k: v for k, v in vars(r).items() if k != "line"}))
+            _clean(Relationship(**{k: v for k, v in vars(r).items() if k not in ("line", "uid")}))
         for i in model.indexes:
-            _clean(Index(**{k: v for k, v in vars(i).items() if k != "line"}))
+            _clean(Index(**{k: v for k, v in vars(i).items() if k not in ("line", "uid")}))
         for item in model.constraints:
             _clean(ModelConstraint(text=item.text))
         for item in model.migration_notes:

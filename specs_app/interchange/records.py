@@ -10,6 +10,8 @@ class ParsedItem:
 
     line: int
     text: str
+    #: The row's uid when the record is read from a revision (blank when parsed from text).
+    uid: str = ""
 
 
 @dataclass
@@ -87,6 +89,7 @@ class ParsedField:
     default: str = ""
     other_constraints: str = ""
     description: str = ""
+    uid: str = ""
 
 
 @dataclass
@@ -107,6 +110,7 @@ class ParsedIndex:
     columns: str
     unique: bool = False
     purpose: str = ""
+    uid: str = ""
 
 
 @dataclass
@@ -121,6 +125,7 @@ class ParsedModel:
     constraints: list[ParsedItem] = field(default_factory=list)
     migration_notes: list[ParsedItem] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)
+    uid: str = ""
 
 
 @dataclass

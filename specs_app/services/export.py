@@ -79,6 +79,7 @@ def revision_schema_records(revision: Revision) -> ParsedSchema:
                 name=model.name,
                 table=model.table,
                 ownership=model.ownership,
+                uid=str(model.uid),
                 **{
                     name: [_record(record, row) for row in rows[name]]
                     for name, record in _RECORDS.items()
@@ -103,5 +104,8 @@ _RECORDS = {
 
 
 def _record(record: type, row):
-    names = [f.name for f in dataclass_fields(record) if f.name != "line"]
-    return record(line=0, **{name: getattr(row, name) for name in names})
+    names = {f.name for f in dataclass_fields(record)} - {"line"}
+    values = {name: getattr(row, name) for name in names}
+    if "uid" in values:
+        values["uid"] = str(values["uid"])
+    return record(line=0, **values)

@@ -243,7 +243,8 @@ def _describe_key(key: object) -> str:
 
 
 def _child(model: type[ContentRow], parent: ContentRow, position: int, parsed) -> ContentRow:
-    values = {name: value for name, value in vars(parsed).items() if name != "line"}
+    # A parsed record's uid (blank, or a revision's) is not the new row's: rows get their own.
+    values = {name: value for name, value in vars(parsed).items() if name not in ("line", "uid")}
     return model(position=position, **values, **{model.parent_field: parent})
 
 

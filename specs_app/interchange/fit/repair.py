@@ -56,7 +56,7 @@ class _Repairer:
     def row(self, parsed, model, what: str) -> bool:
         """Repair every attribute of `parsed` in place; False when it cannot be stored."""
         for attribute in (f.name for f in dataclass_fields(parsed)):
-            if attribute in ("line", "lines") or not _is_model_field(model, attribute):
+            if attribute in ("line", "lines", "uid") or not _is_model_field(model, attribute):
                 continue
             value = getattr(parsed, attribute)
             if isinstance(value, list):
