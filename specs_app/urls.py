@@ -127,6 +127,11 @@ urlpatterns = [
         name="change_request",
     ),
     path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/migration.sql",
+        impact.change_request_sql_download,
+        name="change_request_sql",
+    ),
+    path(
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/submit/",
         review.change_request_submit_view,
         name="change_request_submit",

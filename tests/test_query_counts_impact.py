@@ -4,7 +4,9 @@ there): the same for a small spec and a big one."""
 import pytest
 from django.urls import reverse
 
-from tests.test_query_counts import _get, _items, _spec, size_param
+from specs_app.models import Field
+from specs_app.services import review as services
+from tests.test_query_counts import _changed_request, _get, _items, _spec, size_param
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +31,50 @@ def test_the_ddl_download(client_for, viewer, workspace, owner, django_assert_nu
     # 4 + the schema's records (models and their 5 child tables)
     body = _get(client_for(viewer), django_assert_num_queries, 10, url, {"dialect": "mysql"})
     assert f"CREATE TABLE {models[-1].table}" in body
+
+
+def _reshaped_request(spec, editor):
+    """The shared changed request (endpoints renamed, models' ownership reworded), with a column
+    renamed and another dropped in two models: a migration with statements (and risks)."""
+    cr = _changed_request(spec, editor)
+    models = _items(cr.working)[1]
+    renamed = Field.objects.get(model=models[0], name="field_5")
+    services.change_request_update(
+        change_request=cr,
+        actor=editor,
+        row=renamed,
+        expected_version=renamed.version,
+        name="owner_id",
+    )
+    dropped = Field.objects.filter(model=models[1]).order_by("position", "id").last()
+    services.change_request_delete(
+        change_request=cr, actor=editor, row=dropped, expected_version=dropped.version
+    )
+    cr.refresh_from_db()
+    return cr
+
+
+@size_param
+def test_the_impact_tab(
+    client_for, reviewer, editor, workspace, owner, django_assert_num_queries, size
+):
+    cr = _reshaped_request(_spec(workspace, owner, size), editor)
+    url = reverse("specs_app:change_request", args=["acme", cr.spec.slug, cr.number])
+    # 4 + change request, the viewer's notifications about the request marked read (one
+    # UPDATE), reviews and unresolved comments (merge status), reviews again and review requests
+    # (the reviewers), the members (the sidebar), then the schema records of base and draft
+    # (models + 5 child tables each: 12) for the migration and the result's DDL, the navbar's
+    # unread count, the spec's latest export
+    body = _get(client_for(reviewer), django_assert_num_queries, 25, url, {"tab": "impact"})
+    assert "RENAME COLUMN" in body and "DROP COLUMN" in body
+
+
+@size_param
+def test_the_migration_download(
+    client_for, reviewer, editor, workspace, owner, django_assert_num_queries, size
+):
+    cr = _reshaped_request(_spec(workspace, owner, size), editor)
+    url = reverse("specs_app:change_request_sql", args=["acme", cr.spec.slug, cr.number])
+    # 4 + change request, the schema records of base and draft (models + 5 child tables each)
+    body = _get(client_for(reviewer), django_assert_num_queries, 17, url)
+    assert "RENAME COLUMN" in body and "DROP COLUMN" in body

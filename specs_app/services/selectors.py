@@ -31,6 +31,7 @@ from specs_app.services.diff import (
     markdown_diff,
     snapshot_diff,
 )
+from specs_app.services.impact import change_request_impact
 from specs_app.services.lint import (
     Finding,
     LintReport,
@@ -126,6 +127,14 @@ def change_request_diff(change_request: ChangeRequest) -> dict:
     cr = change_request
     parts = ("changes", _CARDS, cr.base_id, cr.working_id, cr.content_version)
     return remembered(parts, lambda: _draft_diff(cr))
+
+
+def change_request_destructive_uids(change_request: ChangeRequest) -> frozenset[str]:
+    """The uids of the models whose change in the request drops a table, column or foreign key
+    (the Changes tab marks them): computed once per edit, like the diff beside them."""
+    cr = change_request
+    parts = ("destructive", cr.base_id, cr.working_id, cr.content_version)
+    return remembered(parts, lambda: frozenset(change_request_impact(cr).destructive_model_uids))
 
 
 def _viewed(cr: ChangeRequest, viewer, groups: list[dict]) -> dict:

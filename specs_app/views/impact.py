@@ -1,15 +1,19 @@
 """What a revision's schema is in SQL, and what a change request does to the database: the DDL
 page of a published revision (and its download), the change request's migration download."""
 
+from collections import Counter
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from specs_app.access import get_change_request_for_user
 from specs_app.interchange.sql.writer import DIALECTS, comment_count
 from specs_app.services.export import revision_sql
+from specs_app.services.impact import change_request_impact
 from specs_app.views.context import require_revision, revision_page_context
 
 #: The dialects as people name them, in the order the switch shows them.
@@ -100,3 +104,55 @@ def revision_ddl_download(request: HttpRequest, ws: str, spec: str) -> HttpRespo
         return bad_dialect(request, exc)
     filename = _ddl_filename(context["spec"], revision, dialect)
     return sql_attachment(revision_sql(revision, dialect), filename)
+
+
+def migration_filename(cr, dialect: str) -> str:
+    """`<spec>-cr<N>.sql` (PostgreSQL), `<spec>-cr<N>.<dialect>.sql` for the other dialects."""
+    suffix = "" if dialect == DEFAULT_DIALECT else f".{dialect}"
+    return f"{cr.spec.slug}-cr{cr.number}{suffix}.sql"
+
+
+def impact_tab_context(cr, dialect: str) -> dict:
+    """What the Impact tab shows: the request's impact in `dialect` and the words around it."""
+    impact = change_request_impact(cr, dialect=dialect)
+    # None until the risk analysis is part of the build: the tab then says so, never "no risk".
+    risks = getattr(impact, "risks", None)
+    counts = Counter(risk.level for risk in risks or ())
+    spec = cr.spec
+    args = [spec.workspace.slug, spec.slug]
+    query = "" if dialect == DEFAULT_DIALECT else "?" + urlencode({"dialect": dialect})
+    label = DIALECT_LABELS[dialect]
+    return {
+        "impact": impact,
+        "risks": risks,
+        "dialect": dialect,
+        "dialect_label": label,
+        "dialects": DIALECT_LABELS.items(),
+        "risk_counts": sorted(counts.items(), key=lambda item: _LEVEL_ORDER.get(item[0], 9)),
+        "risk_reference_url": reverse("specs_app:lint_rules", args=args),
+        "migration_title": f"{label} migration of #{cr.number}",
+        "migration_filename": migration_filename(cr, dialect),
+        "migration_download_url": reverse("specs_app:change_request_sql", args=[*args, cr.number])
+        + query,
+        "result_title": f"{label} DDL after #{cr.number}",
+    }
+
+
+_LEVEL_ORDER = {"error": 0, "warning": 1}
+
+
+@login_required
+@require_GET
+def change_request_sql_download(request: HttpRequest, ws: str, spec: str, number: int):
+    """The request's migration as a `.sql` file (see migration_filename)."""
+    cr, _ = get_change_request_for_user(request.user, ws, spec, number)
+    try:
+        dialect = wanted_dialect(request)
+    except UnknownDialect as exc:
+        return bad_dialect(request, exc)
+    migration = change_request_impact(cr, dialect=dialect).migration
+    if not migration.changes:
+        raise Http404(
+            f"Change request #{cr.number} needs no database migration: there is no SQL to download."
+        )
+    return sql_attachment(migration.sql, migration_filename(cr, dialect))
