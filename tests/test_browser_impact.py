@@ -78,3 +78,91 @@ def test_the_ddl_page_without_javascript(browser, live_server, spec, viewer):
     assert page.url.endswith("?revision=1&dialect=mysql")
     assert page.locator("#ddl-sql").text_content() == revision_sql(spec.head, "mysql")
     context.close()
+
+
+def _impact_request(spec, editor, reviewer):
+    """A change request in review that renames a column of one model and drops a column of
+    another."""
+    from specs_app.models import DataModel, Field
+    from specs_app.services import review as services
+    from tests.review_helpers import open_request, ready_spec
+
+    cr = open_request(ready_spec(spec), editor, "Rename title, drop another")
+    first, second = DataModel.objects.filter(revision=cr.working).order_by("position", "id")[:2]
+    title = Field.objects.get(model=first, name="title")
+    services.change_request_update(
+        change_request=cr, actor=editor, row=title, expected_version=title.version, name="headline"
+    )
+    dropped = Field.objects.get(model=second, name="title")
+    services.change_request_delete(
+        change_request=cr, actor=editor, row=dropped, expected_version=dropped.version
+    )
+    services.change_request_submit(change_request=cr, actor=editor)
+    return cr, first, second
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_impact_tab(page: Page, live_server, spec, editor, reviewer, width):
+    from specs_app.services.impact import change_request_impact
+
+    cr, renamed, dropped = _impact_request(spec, editor, reviewer)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    log_in(page, live_server, "rita")
+    url = live_server.url + reverse("specs_app:change_request", args=["acme", spec.slug, 1])
+
+    # The Changes tab marks the model that loses a column, and leads to the Impact tab.
+    page.goto(url + "?tab=changes")
+    card = page.locator(f"#item-{dropped.uid}")
+    expect(card.get_by_test_id("destructive")).to_be_visible()
+    expect(page.locator(f"#item-{renamed.uid}").get_by_test_id("destructive")).to_have_count(0)
+    index = page.get_by_test_id("diff-index")
+    expect(
+        index.locator(f"#index-{dropped.uid}").get_by_test_id("destructive-index")
+    ).to_be_visible()
+    assert_accessible(page)
+    _shoot(page, f"impact-changes-{width}")
+    card.get_by_test_id("destructive").click()
+
+    expect(page.get_by_test_id("impact-tab")).to_have_attribute("aria-current", "page")
+    impact = change_request_impact(cr)
+    migration = page.locator("#migration-sql")
+    expect(migration).to_have_attribute("data-highlighted", "yes")
+    expect(migration).to_contain_text("RENAME COLUMN")
+    assert migration.text_content() == impact.migration.sql
+    summary = page.get_by_test_id("impact-summary")
+    expect(summary).to_contain_text(f"{impact.migration.statements} statements")
+
+    # The result's DDL is collapsed until asked for.
+    result = page.get_by_test_id("result-ddl")
+    expect(result.locator("#result-sql")).to_be_hidden()
+    result.locator("summary").click()
+    expect(result.locator("#result-sql")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page)
+    _shoot(page, f"impact-{width}")
+
+    page.get_by_test_id("migration").get_by_test_id("copy-sql").click()
+    expect(page.get_by_test_id("migration").get_by_test_id("copy-sql")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == impact.migration.sql
+    with page.expect_download() as download:
+        page.get_by_test_id("migration").get_by_test_id("download-sql").click()
+    assert download.value.suggested_filename == "todo-cr1.sql"
+    assert Path(download.value.path()).read_text() == impact.migration.sql
+
+
+def test_a_change_without_migration(page: Page, live_server, spec, editor, reviewer):
+    from tests.review_helpers import edit_endpoint, open_request, ready_spec
+
+    cr = open_request(ready_spec(spec), editor, "Only an endpoint")
+    from specs_app.models import Endpoint
+
+    name = Endpoint.objects.filter(revision=cr.working).order_by("position").first().name
+    edit_endpoint(cr, editor, name, name="Renamed endpoint")
+    log_in(page, live_server, "rita")
+    url = reverse("specs_app:change_request", args=["acme", spec.slug, cr.number])
+    page.goto(live_server.url + url + "?tab=impact")
+    expect(page.get_by_test_id("impact-none")).to_contain_text(
+        "This change needs no database migration"
+    )
+    assert_accessible(page)

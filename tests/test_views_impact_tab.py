@@ -67,6 +67,9 @@ def test_a_renamed_column(client_for, reviewer, editor, spec):
     assert "RENAME COLUMN" in impact.migration.sql and escape(impact.migration.sql) in body
     statements = impact.migration.statements
     assert f"{statements} statement{'s' if statements > 1 else ''}</span>" in body
+    table = _first_model(cr).table
+    step = 'data-kind="rename_column"><span class="badge impact-kind">rename column</span> '
+    assert f'{step}<code>{table}.headline</code> <span class="impact-was">title → headline' in body
     assert escape(impact.result_ddl) in body  # the DDL of the result, collapsed
     assert f'href="{_url(cr, "change_request_sql")}"' in body
     assert "todo-cr1.sql" in body and 'class="language-sql"' in body
@@ -176,6 +179,11 @@ def test_the_changes_tab_marks_destructive_models(client_for, reviewer, editor, 
     cr = dropping_a_column(spec, editor)
     model = _first_model(cr)
     assert str(model.uid) in change_request_impact(cr).destructive_model_uids
+    impact_tab = _body(client_for(reviewer).get(_url(cr), {"tab": "impact"}))
+    step = 'impact-step-destructive" data-kind="drop_column"><span class="badge impact-kind '
+    assert f'{step}destructive-badge">drop column</span> <code>{model.table}.title</code>' in (
+        impact_tab
+    )
     body = _body(client_for(reviewer).get(_url(cr), {"tab": "changes"}))
     card = body.split(f'id="item-{model.uid}"', 1)[1].split("</section>", 1)[0]
     assert 'data-testid="destructive" title=' in card and 'href="?tab=impact#risks"' in card
