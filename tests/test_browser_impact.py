@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from specs_app.services.export import revision_sql
 from tests.browser_helpers import assert_accessible, log_in
+from tests.test_views_impact_tab import with_risks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -166,3 +167,43 @@ def test_a_change_without_migration(page: Page, live_server, spec, editor, revie
         "This change needs no database migration"
     )
     assert_accessible(page)
+
+
+@with_risks
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_renamed_column_shows_bc102(page: Page, live_server, spec, editor, reviewer, width):
+    from specs_app.services.impact import change_request_impact
+
+    cr, renamed, _ = _impact_request(spec, editor, reviewer)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    log_in(page, live_server, "rita")
+    url = reverse("specs_app:change_request", args=["acme", spec.slug, cr.number])
+    page.goto(live_server.url + url)
+    page.get_by_test_id("impact-tab").click()
+    expect(page.locator("#migration-sql")).to_contain_text("RENAME COLUMN")
+
+    finding = page.locator('[data-testid="risk"][data-code="BC102"]')
+    expect(finding).to_have_attribute("data-level", "error")
+    expect(finding).to_contain_text(f"{renamed.table}.headline")
+    expect(finding.locator(".risk-level")).to_have_text("error")
+    assert _colour(finding.locator(".risk-level")) == "rgb(255, 255, 255)"  # white on red
+    expect(finding.locator("pre code")).to_have_attribute("data-highlighted", "yes")
+    impact = change_request_impact(cr)
+    errors = sum(1 for risk in impact.risks if risk.level == "error")
+    expect(page.get_by_test_id("risk-count-error")).to_have_text(f"{errors} errors")
+
+    # A pre-migration check copies as SQL.
+    checked = page.locator('[data-testid="risk"]', has=page.locator(".risk-check")).first
+    check_text = checked.locator(".risk-check code").first.text_content()
+    checked.locator(".risk-check-copy").first.click()
+    expect(checked.locator(".risk-check-copy").first).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == check_text
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page)
+    _shoot(page, f"impact-risks-{width}")
+
+    # The code leads to its reference among the lint rules.
+    finding.locator(".risk-code").click()
+    assert page.url.endswith("/lint/rules/#BC102")
+    expect(page.locator("#BC102")).to_be_visible()
