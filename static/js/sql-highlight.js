@@ -8,12 +8,18 @@ import sql from "../vendor/highlightjs-11.12.0/es/languages/sql.min.js";
 
 hljs.registerLanguage("sql", sql);
 
+// Colouring blocks the page while it runs: measured in headless Chromium on a 2-core machine,
+// 0.1 s for 100 kB of SQL, 0.56 s for 400 kB, 2.2 s for 2 MB. A longer block stays plain text
+// (Copy and Download work the same).
+const MAX_CHARACTERS = 400_000;
+
 function highlightIn(root) {
   const blocks = root.matches?.("code.language-sql")
     ? [root]
     : root.querySelectorAll("code.language-sql");
   for (const block of blocks) {
-    if (!block.dataset.highlighted) hljs.highlightElement(block);
+    if (block.dataset.highlighted || block.textContent.length > MAX_CHARACTERS) continue;
+    hljs.highlightElement(block);
   }
 }
 
