@@ -3,6 +3,7 @@ highlight.js, the dialect switch in place (coloured again after the htmx swap), 
 confirmation, the download, at desktop and phone widths, axe-core clean."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -207,3 +208,17 @@ def test_a_renamed_column_shows_bc102(page: Page, live_server, spec, editor, rev
     finding.locator(".risk-code").click()
     assert page.url.endswith("/lint/rules/#BC102")
     expect(page.locator("#BC102")).to_be_visible()
+
+
+def test_copy_without_the_clipboard_api(page: Page, live_server, spec, viewer):
+    """Where the clipboard API is missing (a page served over plain HTTP), Copy selects the SQL
+    and copies it the old way, or says to press Ctrl+C."""
+    page.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+    log_in(page, live_server, "victor")
+    page.goto(live_server.url + reverse("specs_app:ddl", args=["acme", spec.slug]))
+    copy = page.get_by_test_id("copy-sql")
+    copy.click()
+    expect(copy).to_have_text(re.compile(r"^(Copied|Press Ctrl\+C to copy)$"))
+    expect(page.get_by_role("status")).to_have_text(re.compile(r"Copied|Press Ctrl\+C"))
+    selected = page.evaluate("window.getSelection().toString()")
+    assert selected == revision_sql(spec.head, "postgresql").rstrip("\n")  # a selection's end
