@@ -209,3 +209,28 @@ def test_the_viewed_tick_keeps_the_mark(client_for, reviewer, editor, spec):
     )
     body = _body(response)
     assert 'data-testid="destructive"' in body and 'data-testid="destructive-index"' in body
+
+
+def test_a_first_change_creates_everything(client_for, reviewer, editor, workspace):
+    """A request on a spec with no published revision yet migrates from an empty database."""
+    from specs_app.models import Spec
+
+    spec = ready_spec(Spec.objects.create(workspace=workspace, slug="new", title="New"))
+    cr = open_request(spec, editor, "First model")
+    assert cr.base is None
+    model = services.change_request_add(
+        change_request=cr, actor=editor, model=DataModel, name="Note", table="notes"
+    )
+    services.change_request_add(
+        change_request=cr,
+        actor=editor,
+        model=Field,
+        parent=model,
+        name="id",
+        type="int",
+        primary_key=True,
+    )
+    cr.refresh_from_db()
+    body = _body(client_for(reviewer).get(_url(cr), {"tab": "impact"}))
+    assert "against an empty database" in body
+    assert 'data-kind="create_table"' in body and "CREATE TABLE notes" in body
