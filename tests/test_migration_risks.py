@@ -1,0 +1,589 @@
+"""The risk analysis of a migration (interchange/sql/risks.py), on `Change`s built by hand."""
+
+import json
+import sqlite3
+from dataclasses import replace
+
+import pytest
+from django.db import connection
+
+from specs_app.interchange.sql import changes as k
+from specs_app.interchange.sql.changes import Change, Migration
+from specs_app.interchange.sql.risks import (
+    BACKWARD_INCOMPATIBLE,
+    CATEGORIES,
+    DATA_DEPENDENT,
+    DESTRUCTIVE,
+    LOCKING,
+    RISK_RULES,
+    Risk,
+    migration_risks,
+    quote_name,
+)
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="runs the checks on PostgreSQL (run in CI)"
+)
+
+
+def risks(*changes: Change, dialect="postgresql", settings=None) -> list[Risk]:
+    return migration_risks(Migration(dialect, list(changes)), settings)
+
+
+def codes(*changes: Change, dialect="postgresql", settings=None) -> list[str]:
+    return [risk.code for risk in risks(*changes, dialect=dialect, settings=settings)]
+
+
+def change(kind: str, table="orders", sql="", **kwargs) -> Change:
+    return Change(kind=kind, table=table, sql=sql or f"-- {kind} {table}", **kwargs)
+
+
+# One change that trips each code (on an existing table of a PostgreSQL migration), and the
+# codes it trips (a change may trip a data-dependent and a locking rule at once).
+FIRING = {
+    "DS102": (change(k.DROP_TABLE, sql='DROP TABLE "orders";'), ["DS102"]),
+    "DS103": (
+        change(k.DROP_COLUMN, column="note", sql='ALTER TABLE "orders" DROP COLUMN "note";'),
+        ["DS103"],
+    ),
+    "CD101": (
+        change(
+            k.DROP_FOREIGN_KEY,
+            name="fk_orders_user",
+            columns=("user_id",),
+            facts={"references": "users"},
+            sql='ALTER TABLE "orders" DROP CONSTRAINT fk_orders_user;',
+        ),
+        ["CD101"],
+    ),
+    "BC101": (
+        change(k.RENAME_TABLE, old="purchases", sql='ALTER TABLE "purchases" RENAME TO "orders";'),
+        ["BC101"],
+    ),
+    "BC102": (
+        change(
+            k.RENAME_COLUMN,
+            column="total",
+            old="amount",
+            sql='ALTER TABLE "orders" RENAME COLUMN "amount" TO "total";',
+        ),
+        ["BC102"],
+    ),
+    "SS301": (
+        change(
+            k.DROP_DEFAULT,
+            column="status",
+            sql='ALTER TABLE "orders" ALTER COLUMN "status" DROP DEFAULT;',
+        ),
+        ["SS301"],
+    ),
+    "SS302": (
+        change(
+            k.DROP_UNIQUE,
+            name="uq_orders_ref",
+            columns=("ref",),
+            sql='ALTER TABLE "orders" DROP CONSTRAINT uq_orders_ref;',
+        ),
+        ["SS302"],
+    ),
+    "MF101": (
+        change(
+            k.CREATE_INDEX,
+            name="ix_orders_code",
+            columns=("code",),
+            facts={"unique": True},
+            sql='CREATE UNIQUE INDEX ix_orders_code ON "orders" ("code");',
+        ),
+        ["MF101", "PG101"],
+    ),
+    "MF103": (
+        change(
+            k.ADD_COLUMN,
+            column="status",
+            facts={"not_null": True, "has_default": False},
+            sql='ALTER TABLE "orders" ADD COLUMN "status" text NOT NULL;',
+        ),
+        ["MF103"],
+    ),
+    "MF104": (
+        change(
+            k.SET_NOT_NULL,
+            column="total",
+            facts={"not_null": True},
+            sql='ALTER TABLE "orders" ALTER COLUMN "total" SET NOT NULL;',
+        ),
+        ["MF104", "SS202"],
+    ),
+    "SS101": (
+        change(
+            k.ALTER_TYPE,
+            column="code",
+            old="varchar(50)",
+            new="varchar(10)",
+            facts={"narrowing": True, "rewrites": False},
+            sql='ALTER TABLE "orders" ALTER COLUMN "code" TYPE varchar(10);',
+        ),
+        ["SS101"],
+    ),
+    "SS102": (
+        change(
+            k.ADD_CHECK,
+            name="ck_total",
+            sql='ALTER TABLE "orders" ADD CONSTRAINT ck_total CHECK ("total" >= 0);',
+        ),
+        ["SS102", "SS204"],
+    ),
+    "SS103": (
+        change(
+            k.ADD_FOREIGN_KEY,
+            name="fk_orders_user",
+            columns=("user_id",),
+            facts={"references": "users"},
+            sql='ALTER TABLE "orders" ADD CONSTRAINT fk_orders_user FOREIGN KEY ("user_id") '
+            'REFERENCES "users" ("id");',
+        ),
+        ["SS103", "SS203"],
+    ),
+    "SS104": (
+        change(
+            k.ADD_PRIMARY_KEY,
+            columns=("id",),
+            sql='ALTER TABLE "orders" ADD PRIMARY KEY ("id");',
+        ),
+        ["SS104", "SS205"],
+    ),
+    "PG101": (
+        change(
+            k.CREATE_INDEX,
+            name="ix_orders_total",
+            columns=("total",),
+            facts={"unique": False},
+            sql='CREATE INDEX ix_orders_total ON "orders" ("total");',
+        ),
+        ["PG101"],
+    ),
+    "PG103": (
+        change(
+            k.DROP_INDEX,
+            name="ix_orders_total",
+            columns=("total",),
+            sql="DROP INDEX ix_orders_total;",
+        ),
+        ["PG103"],
+    ),
+    "SS201": (
+        change(
+            k.ALTER_TYPE,
+            column="total",
+            old="integer",
+            new="numeric(12, 2)",
+            facts={"narrowing": False, "rewrites": True},
+            sql='ALTER TABLE "orders" ALTER COLUMN "total" TYPE numeric(12, 2);',
+        ),
+        ["SS201"],
+    ),
+}
+FIRING["MF102"] = (FIRING["MF101"][0], ["MF102", "PG101"])  # with the plain index dropped first
+FIRING["SS202"] = FIRING["MF104"]
+FIRING["SS203"] = FIRING["SS103"]
+FIRING["SS204"] = FIRING["SS102"]
+FIRING["SS205"] = (
+    change(
+        k.ADD_UNIQUE,
+        name="uq_orders_code",
+        columns=("code",),
+        sql='ALTER TABLE "orders" ADD CONSTRAINT uq_orders_code UNIQUE ("code");',
+    ),
+    ["MF101", "SS205"],
+)
+
+PLAIN_INDEX_DROPPED = change(
+    k.DROP_INDEX,
+    name="ix_orders_code",
+    columns=("code",),
+    facts={"unique": False},
+    sql="DROP INDEX CONCURRENTLY ix_orders_code;",
+)
+
+
+def firing(code: str) -> list[Change]:
+    if code == "MF102":
+        return [PLAIN_INDEX_DROPPED, FIRING[code][0]]
+    return [FIRING[code][0]]
+
+
+def test_every_rule_has_a_case_and_is_documented():
+    assert set(FIRING) == set(RISK_RULES)
+    for code, rule in RISK_RULES.items():
+        assert rule.code == code
+        assert rule.category in CATEGORIES
+        assert rule.level in ("error", "warning")
+        assert rule.title and rule.why.endswith(".") and rule.safer.endswith(".")
+    assert {r.code for r in RISK_RULES.values() if r.category == DESTRUCTIVE} == {
+        "DS102",
+        "DS103",
+        "CD101",
+    }
+    assert RISK_RULES["BC101"].level == RISK_RULES["BC102"].level == "error"
+    assert all(r.level == "warning" for r in RISK_RULES.values() if r.category == DATA_DEPENDENT)
+    assert all(r.level == "warning" for r in RISK_RULES.values() if r.category == LOCKING)
+
+
+@pytest.mark.parametrize("code", sorted(RISK_RULES))
+def test_each_code_fires_on_its_change(code):
+    found = codes(*firing(code))
+    assert code in found
+    assert found == FIRING[code][1]
+
+
+@pytest.mark.parametrize("code", sorted(RISK_RULES))
+def test_each_finding_names_table_statement_why_and_safer_way(code):
+    changes = firing(code)
+    [risk] = [r for r in risks(*changes) if r.code == code]
+    target = changes[-1]
+    rule = RISK_RULES[code]
+    assert risk.table == "orders"
+    assert '"orders"' in risk.message
+    assert risk.statement == target.sql
+    assert (risk.why, risk.safer, risk.level) == (rule.why, rule.safer, rule.level)
+    named = target.column or ", ".join(target.columns)
+    assert risk.column == named
+    if named:
+        assert f'"{named.split(", ")[0]}"' in risk.message
+
+
+def test_data_dependent_and_locking_rules_ignore_a_new_table():
+    for code, rule in RISK_RULES.items():
+        if rule.category not in (DATA_DEPENDENT, LOCKING):
+            continue
+        *before, last = firing(code)
+        changes = [*before, replace(last, table_is_new=True)]
+        assert code not in codes(*changes), code
+
+
+def test_a_new_tables_indexes_and_keys_are_fine():
+    found = codes(
+        change(k.CREATE_TABLE, table_is_new=True, sql='CREATE TABLE "orders" ("id" int);'),
+        change(
+            k.CREATE_INDEX,
+            columns=("code",),
+            facts={"unique": True},
+            table_is_new=True,
+            sql='CREATE UNIQUE INDEX ix ON "orders" ("code");',
+        ),
+        change(
+            k.ADD_FOREIGN_KEY,
+            columns=("user_id",),
+            facts={"references": "users"},
+            table_is_new=True,
+            sql='ALTER TABLE "orders" ADD FOREIGN KEY ("user_id") REFERENCES "users" ("id");',
+        ),
+    )
+    assert found == []
+
+
+HARMLESS = [
+    change(k.CREATE_TABLE, table_is_new=True, sql='CREATE TABLE "t" ("id" int);'),
+    change(k.ADD_COLUMN, column="note", facts={"not_null": False, "has_default": False}),
+    change(k.ADD_COLUMN, column="state", facts={"not_null": True, "has_default": True}),
+    change(k.DROP_NOT_NULL, column="note"),
+    change(k.SET_DEFAULT, column="state"),
+    change(k.ADD_IDENTITY, column="id"),
+    change(k.ALTER_TYPE, column="code", old="varchar(10)", new="text", facts={"rewrites": False}),
+    change(k.DROP_CHECK, name="ck"),
+    change(k.RENAME_INDEX, name="ix_new", old="ix_old"),
+    change(k.RENAME_CONSTRAINT, name="ck_new", old="ck_old"),
+    change(k.SUPPORT, sql='CREATE EXTENSION IF NOT EXISTS "pg_trgm";'),
+    change(
+        k.CREATE_INDEX,
+        columns=("total",),
+        sql='CREATE INDEX CONCURRENTLY ix ON "orders" ("total");',
+    ),
+    change(k.DROP_INDEX, name="ix", columns=("total",), sql="DROP INDEX CONCURRENTLY ix;"),
+    change(
+        k.ADD_CHECK,
+        name="ck_total",
+        sql='ALTER TABLE "orders" ADD CONSTRAINT ck_total CHECK ("total" >= 0) NOT VALID;',
+    ),
+    change(
+        k.ADD_FOREIGN_KEY,
+        columns=("user_id",),
+        facts={"references": "users"},
+        sql='ALTER TABLE "orders" ADD CONSTRAINT fk FOREIGN KEY ("user_id") '
+        'REFERENCES "users" ("id") NOT VALID;',
+    ),
+    change(
+        k.ADD_UNIQUE,
+        name="uq_code",
+        columns=("code",),
+        table="orders",
+        sql='ALTER TABLE "orders" ADD CONSTRAINT uq_code UNIQUE USING INDEX uq_code_ix;',
+    ),
+]
+
+
+@pytest.mark.parametrize("harmless", HARMLESS[:-1], ids=lambda c: c.sql[:40])
+def test_harmless_changes_report_nothing(harmless):
+    assert codes(harmless) == []
+
+
+def test_a_unique_key_attached_to_a_built_index_reports_only_its_duplicates():
+    assert codes(HARMLESS[-1]) == ["MF101"]
+
+
+def test_locking_rules_are_postgresql_only():
+    everything = [c for code in sorted(RISK_RULES) for c in firing(code)]
+    for dialect in ("sqlite", "mysql"):
+        found = set(codes(*everything, dialect=dialect))
+        assert found == {c for c, r in RISK_RULES.items() if r.category != LOCKING}, dialect
+
+
+def test_a_unique_key_on_a_column_added_without_default_holds_no_duplicates():
+    added = change(k.ADD_COLUMN, column="slug", facts={"not_null": False, "has_default": False})
+    unique = change(k.CREATE_INDEX, columns=("slug",), facts={"unique": True}, sql="CREATE ...")
+    assert "MF101" not in codes(added, unique)
+    with_default = change(k.ADD_COLUMN, column="slug", facts={"has_default": True})
+    assert "MF101" in codes(with_default, unique)
+
+
+def test_a_unique_index_replacing_a_unique_one_is_not_made_unique():
+    dropped = replace(PLAIN_INDEX_DROPPED, facts={"unique": True})
+    assert codes(dropped, FIRING["MF101"][0]) == ["MF101", "PG101"]
+
+
+def test_a_unique_key_dropped_and_added_again_is_not_a_dropped_key():
+    dropped = FIRING["SS302"][0]
+    again = change(k.ADD_UNIQUE, columns=("ref",), sql="ALTER TABLE ... USING INDEX x")
+    assert "SS302" not in codes(dropped, again)
+    assert codes(change(k.DROP_PRIMARY_KEY, columns=("id",))) == ["SS302"]
+    assert codes(change(k.DROP_IDENTITY, column="id")) == ["SS301"]
+
+
+def test_set_not_null_on_a_column_the_migration_adds_is_not_data_dependent():
+    added = change(k.ADD_COLUMN, column="total", facts={"not_null": False})
+    assert codes(added, FIRING["MF104"][0]) == []
+
+
+# --- Settings
+
+
+def test_settings_silence_raise_and_lower_a_code():
+    every = [c for code in sorted(RISK_RULES) for c in firing(code)]
+    default = risks(*every)
+    assert {r.code for r in default} == set(RISK_RULES)
+    silenced = risks(*every, settings={"DS102": "off", "PG101": "off"})
+    assert {r.code for r in silenced} == set(RISK_RULES) - {"DS102", "PG101"}
+    changed = risks(*every, settings={"MF104": "error", "BC101": "warning"})
+    levels = {r.code: r.level for r in changed}
+    assert (levels["MF104"], levels["BC101"], levels["DS103"]) == ("error", "warning", "error")
+
+
+def test_settings_ignore_unknown_codes_and_values():
+    found = risks(FIRING["DS102"][0], settings={"XX999": "off", "DS102": "loud"})
+    assert [(r.code, r.level) for r in found] == [("DS102", "error")]
+
+
+# --- Content
+
+
+def test_a_drop_table_finding_counts_the_rows_to_lose():
+    [risk] = risks(FIRING["DS102"][0])
+    assert risk.message == 'Drops table "orders" and every row in it.'
+    assert risk.checks[0].splitlines()[-1] == 'SELECT count(*) FROM "orders"'
+
+
+def test_a_not_null_finding_counts_the_nulls_and_says_how_to_backfill():
+    mf104, ss202 = risks(FIRING["MF104"][0])
+    assert 'SELECT count(*) FROM "orders" WHERE "total" IS NULL' in mf104.checks[0]
+    assert "backfill" in mf104.safer.lower()
+    assert "NOT VALID" in ss202.safer and "VALIDATE CONSTRAINT" in ss202.safer
+
+
+def test_a_unique_finding_lists_duplicates_and_skips_nulls():
+    [mf101, _] = risks(FIRING["MF101"][0])
+    query = mf101.checks[0].splitlines()[-1]
+    assert query == (
+        'SELECT "code", count(*) FROM "orders" WHERE "code" IS NOT NULL '
+        'GROUP BY "code" HAVING count(*) > 1'
+    )
+
+
+def test_checks_use_the_names_before_the_migration():
+    migration = [
+        change(k.RENAME_TABLE, table="orders", old="purchases"),
+        change(k.RENAME_COLUMN, table="orders", column="code", old="ref"),
+        FIRING["MF101"][0],
+        FIRING["MF104"][0],
+    ]
+    found = {r.code: r for r in risks(*migration)}
+    assert found["MF101"].table == "orders"
+    assert 'FROM "purchases" WHERE "ref" IS NOT NULL GROUP BY "ref"' in found["MF101"].checks[0]
+    assert 'FROM "purchases" WHERE "total" IS NULL' in found["MF104"].checks[0]
+
+
+def test_identifiers_are_quoted_with_the_quote_doubled():
+    assert quote_name('we"ird') == '"we""ird"'
+    assert quote_name("we`ird", "mysql") == "`we``ird`"
+    [risk] = risks(change(k.DROP_TABLE, table='we"ird'))
+    assert risk.checks[0].endswith('FROM "we""ird"')
+    [risk] = risks(change(k.DROP_TABLE, table="we`ird"), dialect="mysql")
+    assert risk.checks[0].endswith("FROM `we``ird`")
+
+
+def test_json_shape():
+    [risk] = risks(FIRING["DS103"][0])
+    data = json.loads(json.dumps(risk.as_json()))
+    assert set(data) == {
+        "code",
+        "level",
+        "table",
+        "column",
+        "message",
+        "statement",
+        "why",
+        "safer",
+        "checks",
+        "category",
+        "title",
+    }
+    assert (data["code"], data["level"], data["table"], data["column"]) == (
+        "DS103",
+        "error",
+        "orders",
+        "note",
+    )
+    assert data["category"] == DESTRUCTIVE and isinstance(data["checks"], list)
+
+
+def test_findings_follow_the_statements():
+    migration = [firing(code)[-1] for code in ("BC101", "DS102", "MF103")]
+    assert codes(*migration) == ["BC101", "DS102", "MF103"]
+    assert CATEGORIES[BACKWARD_INCOMPATIBLE] == "Backward incompatible"
+
+
+# --- The checks are SQL that runs
+
+
+BASE_TABLES = [
+    'CREATE TABLE "users" ("id" integer, "email" varchar(200), "nick name" varchar(50))',
+    'CREATE TABLE "we""ird" ("id" integer, "co""l" varchar(40), "n" bigint, "owner" integer)',
+    'CREATE TABLE "purchases" ("id" integer, "user_id" integer, "total" bigint, "code" text)',
+    'CREATE TABLE "legacy" ("id" integer)',
+]
+BASE_ROWS = [
+    """INSERT INTO "users" VALUES (1, 'a@x', 'ann'), (2, NULL, 'ann'), (3, 'c@x', NULL)""",
+    """INSERT INTO "we""ird" VALUES (1, 'short', 5, 1), (NULL, 'a much longer text', NULL, 9)""",
+    """INSERT INTO "purchases" VALUES (1, 1, 10, 'A'), (2, 7, 5000000000, 'a'), (3, 2, -1, NULL)""",
+    'INSERT INTO "legacy" VALUES (1)',
+]
+
+
+def sample_migration(dialect: str) -> Migration:
+    """Every check-carrying rule, on tables with awkward names, after renames."""
+    return Migration(
+        dialect,
+        [
+            change(k.RENAME_TABLE, table="orders", old="purchases"),
+            change(k.RENAME_COLUMN, table="users", column="nickname", old="nick name"),
+            change(k.DROP_TABLE, table="legacy"),
+            change(k.DROP_COLUMN, table='we"ird', column="n"),
+            change(k.ADD_COLUMN, column="status", facts={"not_null": True}),
+            change(k.SET_NOT_NULL, table="users", column="email"),
+            change(
+                k.ALTER_TYPE,
+                table='we"ird',
+                column='co"l',
+                old="varchar(40)",
+                new="varchar(10)",
+                facts={"narrowing": True, "rewrites": True},
+            ),
+            change(
+                k.ALTER_TYPE,
+                column="total",
+                old="bigint",
+                new="integer",
+                facts={"narrowing": True, "rewrites": True},
+            ),
+            change(k.CREATE_INDEX, table="users", columns=("nickname",), facts={"unique": True}),
+            change(k.CREATE_INDEX, columns=("lower(code)",), facts={"unique": True}),
+            change(k.CREATE_INDEX, columns=("user_id", "code DESC"), facts={"unique": True}),
+            change(k.ADD_UNIQUE, table='we"ird', columns=('co"l',)),
+            change(k.ADD_PRIMARY_KEY, table='we"ird', columns=("id",)),
+            change(
+                k.ADD_CHECK,
+                name="ck_total",
+                sql='ALTER TABLE "orders" ADD CONSTRAINT "ck_total" CHECK ("total" >= 0);',
+            ),
+            change(
+                k.ADD_FOREIGN_KEY,
+                columns=("user_id",),
+                facts={"references": "users"},
+                sql='ALTER TABLE "orders" ADD CONSTRAINT "fk" FOREIGN KEY ("user_id") '
+                'REFERENCES "users" ("id");',
+            ),
+            change(
+                k.ADD_FOREIGN_KEY,
+                table='we"ird',
+                columns=("owner",),
+                facts={"references": "users", "target_columns": ["id"]},
+            ),
+        ],
+    )
+
+
+EXPECTED_ANSWERS = {
+    # code → the first row each of its checks returns, on BASE_ROWS
+    "DS102": [(1,)],
+    "DS103": [(1,)],
+    "MF103": [(3,)],
+    "MF104": [(1,)],
+    "SS101": [(1,), (1,)],  # 'a much longer text' is longer than 10; 5000000000 is no integer
+    "MF101": [("ann", 2), None, None],  # nickname twice 'ann'; lower(code): 'a' twice
+    "SS104": [(1,), None],
+    "SS102": [(1,)],
+    "SS103": [(1,), (1,)],  # purchases.user_id 7 and we"ird.owner 9 point at no user
+    "SS201": [(2,), (3,)],
+    "SS202": [(3,)],
+}
+
+
+def run_checks(execute, dialect: str) -> dict[str, list]:
+    answers: dict[str, list] = {}
+    for risk in migration_risks(sample_migration(dialect)):
+        for check in risk.checks:
+            answers.setdefault(risk.code, []).append(execute(check))
+    return answers
+
+
+def test_every_check_runs_on_sqlite():
+    db = sqlite3.connect(":memory:")
+    for statement in BASE_TABLES + BASE_ROWS:
+        db.execute(statement)
+    answers = run_checks(lambda sql: db.execute(sql).fetchone(), "sqlite")
+    assert answers.keys() == {c for c in EXPECTED_ANSWERS if not c.startswith("SS20")}
+    assert answers["MF101"][0] == ("ann", 2)
+    assert answers["MF101"][1] == ("a", 2)  # lower(code): 'A' and 'a'
+    assert answers["MF101"][2] is None
+    for code, expected in EXPECTED_ANSWERS.items():
+        if code in answers and code != "MF101":
+            assert answers[code] == expected, code
+
+
+@on_postgresql
+@pytest.mark.postgres_only
+@pytest.mark.django_db
+def test_every_check_runs_on_postgresql():
+    with connection.cursor() as cursor:
+        for statement in BASE_TABLES + BASE_ROWS:
+            cursor.execute(statement.replace("CREATE TABLE", "CREATE TEMP TABLE"))
+
+        def execute(sql):
+            cursor.execute(sql)
+            return cursor.fetchone()
+
+        answers = run_checks(execute, "postgresql")
+    assert answers.keys() == EXPECTED_ANSWERS.keys()
+    assert answers["MF101"][1] == ("a", 2)
+    for code, expected in EXPECTED_ANSWERS.items():
+        if code != "MF101":
+            assert answers[code] == expected, code
