@@ -25,6 +25,7 @@ from specs_app.interchange.sql.changes import (
     ADD_UNIQUE,
     ALTER_TYPE,
     CREATE_INDEX,
+    CREATE_TABLE,
     DROP_COLUMN,
     DROP_DEFAULT,
     DROP_FOREIGN_KEY,
@@ -36,6 +37,7 @@ from specs_app.interchange.sql.changes import (
     RENAME_COLUMN,
     RENAME_TABLE,
     SET_NOT_NULL,
+    SUPPORT,
     Change,
     Migration,
 )
@@ -329,333 +331,21 @@ def quote_name(name: str, dialect: str = "postgresql") -> str:
     return mark + name.replace(mark, mark * 2) + mark
 
 
-_ORDERING = re.compile(r"\s+(ASC|DESC)(\s+NULLS\s+(FIRST|LAST))?\s*$", re.IGNORECASE)
+# -- reading the statements ----------------------------------------------------------------------
 
 
-def _is_expression(column: str) -> bool:
-    return "(" in column
+def _statement(sql: str) -> str:
+    """The statement itself: SQLite's rebuild writes the changes it makes as comments."""
+    sql = sql.strip()
+    return sql[3:].strip() if sql.startswith("-- ") else sql
 
 
-def _item(column: str, dialect: str) -> str:
-    """An index's column in a query: a name quoted, an expression as written (less its order)."""
-    column = _ORDERING.sub("", column.strip())
-    return column if _is_expression(column) else quote_name(column, dialect)
-
-
-def _duplicates_check(table: str, columns: tuple[str, ...], dialect: str) -> str:
-    items = [_item(column, dialect) for column in columns]
-    listed = ", ".join(items)
-    not_null = " AND ".join(f"{item} IS NOT NULL" for item in items)
-    return (
-        "-- must return no row: the values held more than once\n"
-        f"SELECT {listed}, count(*) FROM {quote_name(table, dialect)} "
-        f"WHERE {not_null} GROUP BY {listed} HAVING count(*) > 1"
-    )
-
-
-def _count(table: str, dialect: str, where: str = "", expect: str = "") -> str:
-    query = f"SELECT count(*) FROM {quote_name(table, dialect)}"
-    return f"-- {expect}\n{query} WHERE {where}" if where else f"-- {expect}\n{query}"
-
-
-class _Names:
-    """The names before the migration of the tables and columns its changes name after it:
-    a pre-migration check runs against the database as it is."""
-
-    def __init__(self, migration: Migration) -> None:
-        self.tables: dict[str, str] = {}
-        self.columns: dict[tuple[str, str], str] = {}
-        #: (table before, column) → whether it has a default, for the columns the migration adds.
-        self.added: dict[tuple[str, str], bool] = {}
-        for change in migration.changes:
-            if change.kind == RENAME_TABLE and change.old:
-                self.tables[change.table] = self.tables.get(change.old, change.old)
-        for change in migration.changes:
-            table = self.table(change.table)
-            if change.kind == RENAME_COLUMN and change.old:
-                self.columns[(table, change.column)] = change.old
-            elif change.kind == ADD_COLUMN:
-                self.added[(table, change.column)] = bool(change.facts.get("has_default"))
-
-    def table(self, name: str) -> str:
-        return self.tables.get(name, name)
-
-    def column(self, table: str, name: str) -> str:
-        """`table` is already the name before."""
-        return self.columns.get((table, name), name)
-
-    def is_added(self, table: str, column: str) -> bool:
-        return (self.table(table), column) in self.added
-
-
-def _quoted_columns(columns) -> str:
-    return ", ".join(f'"{column}"' for column in columns)
-
-
-class _Reader:
-    def __init__(self, migration: Migration) -> None:
-        self.migration = migration
-        self.dialect = migration.dialect
-        self.names = _Names(migration)
-        self.dropped_indexes = [c for c in migration.changes if c.kind == DROP_INDEX]
-
-    def q(self, name: str) -> str:
-        return quote_name(name, self.dialect)
-
-    def before(self, change: Change) -> tuple[str, tuple[str, ...]]:
-        """The change's table and columns in the names they have before the migration."""
-        table = self.names.table(change.table)
-        columns = change.columns or ((change.column,) if change.column else ())
-        return table, tuple(self.names.column(table, column) for column in columns)
-
-    def findings(self, change: Change):
-        """(code, column, message, checks) for each rule the change trips."""
-        kind = change.kind
-        table, where = change.table, f'"{change.table}"'
-        column = change.column
-        old_table, old_columns = self.before(change)
-        q = self.q
-        if kind == DROP_TABLE:
-            yield (
-                "DS102",
-                "",
-                f"Drops table {where} and every row in it.",
-                [_count(table, self.dialect, expect="the rows that would be lost")],
-            )
-            return
-        if kind == DROP_COLUMN:
-            yield (
-                "DS103",
-                column,
-                f'Drops column "{column}" of {where} and its value in every row.',
-                [
-                    _count(
-                        old_table,
-                        self.dialect,
-                        f"{q(old_columns[0])} IS NOT NULL",
-                        "the values that would be lost",
-                    )
-                ],
-            )
-            return
-        if kind == DROP_FOREIGN_KEY:
-            target = change.facts.get("references", "")
-            to = f' to "{target}"' if target else ""
-            name = f' "{change.name}"' if change.name else ""
-            yield (
-                "CD101",
-                column or ", ".join(change.columns),
-                f"Drops foreign key{name} of {where} ({_quoted_columns(change.columns)}){to}.",
-                [],
-            )
-            return
-        if kind == RENAME_TABLE:
-            yield ("BC101", "", f'Renames table "{change.old}" to {where}.', [])
-            return
-        if kind == RENAME_COLUMN:
-            yield (
-                "BC102",
-                column,
-                f'Renames column "{change.old}" of {where} to "{column}".',
-                [],
-            )
-            return
-        if kind in (DROP_DEFAULT, DROP_IDENTITY):
-            what = "default" if kind == DROP_DEFAULT else "identity"
-            yield ("SS301", column, f'Drops the {what} of "{column}" in {where}.', [])
-            return
-        drops_key = kind in (DROP_UNIQUE, DROP_PRIMARY_KEY) or (
-            kind == DROP_INDEX and change.facts.get("unique")
-        )
-        if drops_key and not self.replaced(change):
-            what = "primary key" if kind == DROP_PRIMARY_KEY else "unique key"
-            yield (
-                "SS302",
-                ", ".join(change.columns) or column,
-                f"Drops the {what} of {where} ({_quoted_columns(change.columns)}).",
-                [],
-            )
-        if change.table_is_new:
-            return
-        yield from self.data_dependent(change, old_table, old_columns)
-        if self.dialect == "postgresql":
-            yield from self.locking(change, old_table)
-
-    def replaced(self, change: Change) -> bool:
-        """A unique key dropped and added again on the same columns (say, renamed or rebuilt)."""
-        return any(
-            other.kind in (ADD_UNIQUE, ADD_PRIMARY_KEY, CREATE_INDEX)
-            and other.table == change.table
-            and other.columns == change.columns
-            and (other.kind != CREATE_INDEX or other.facts.get("unique"))
-            for other in self.migration.changes
-        )
-
-    def data_dependent(self, change: Change, old_table: str, old_columns: tuple[str, ...]):
-        kind, where, column, dialect = change.kind, f'"{change.table}"', change.column, self.dialect
-        q = self.q
-        unique_index = kind == CREATE_INDEX and change.facts.get("unique")
-        if unique_index or kind == ADD_UNIQUE:
-            if not self.holds_no_duplicates(change):
-                listed = _quoted_columns(change.columns)
-                code, message = "MF101", f"Adds a unique key on {where} ({listed})."
-                if unique_index and self.was_plain_index(change):
-                    code, message = "MF102", f"Makes the index on {where} ({listed}) unique."
-                yield (
-                    code,
-                    ", ".join(change.columns),
-                    message,
-                    [_duplicates_check(old_table, old_columns, dialect)],
-                )
-        elif kind == ADD_PRIMARY_KEY:
-            checks = [_duplicates_check(old_table, old_columns, dialect)]
-            existing = [c for c in old_columns if not self.names.is_added(change.table, c)]
-            if existing:
-                nulls = " OR ".join(f"{q(c)} IS NULL" for c in existing)
-                checks.insert(0, _count(old_table, dialect, nulls, "must be 0: the rows with NULL"))
-            yield (
-                "SS104",
-                ", ".join(change.columns),
-                f"Adds a primary key on {where} ({_quoted_columns(change.columns)}).",
-                checks,
-            )
-        elif (
-            kind == ADD_COLUMN
-            and change.facts.get("not_null")
-            and not change.facts.get("has_default")
-        ):
-            yield (
-                "MF103",
-                column,
-                f'Adds NOT NULL column "{column}" to {where} without a default.',
-                [_count(old_table, dialect, expect="must be 0: the rows that get no value")],
-            )
-        elif kind == SET_NOT_NULL and not self.names.is_added(change.table, column):
-            yield (
-                "MF104",
-                column,
-                f'Makes "{column}" of {where} NOT NULL.',
-                [
-                    _count(
-                        old_table,
-                        dialect,
-                        f"{q(old_columns[0])} IS NULL",
-                        "must be 0: the rows holding NULL",
-                    )
-                ],
-            )
-        elif kind == ALTER_TYPE and change.facts.get("narrowing"):
-            checks = []
-            fits = _fits(q(old_columns[0]), change.new, dialect)
-            if fits:
-                checks.append(
-                    _count(old_table, dialect, fits, "must be 0: the values that do not fit")
-                )
-            yield (
-                "SS101",
-                column,
-                f'Narrows "{column}" of {where} from {change.old} to {change.new}.',
-                checks,
-            )
-        elif kind == ADD_CHECK and not _not_valid(change):
-            condition = change.facts.get("condition") or _check_condition(change.sql)
-            checks = []
-            if condition:
-                checks.append(
-                    _count(
-                        old_table,
-                        dialect,
-                        f"NOT ({condition})",
-                        "must be 0: the rows that violate the condition",
-                    )
-                )
-            name = f' "{change.name}"' if change.name else ""
-            yield ("SS102", column, f"Adds CHECK{name} to {where}.", checks)
-        elif kind == ADD_FOREIGN_KEY and not _not_valid(change):
-            target = change.facts.get("references", "")
-            checks = []
-            target_columns = tuple(change.facts.get("target_columns") or _references(change.sql))
-            if target and change.columns and len(target_columns) == len(change.columns):
-                checks.append(self.orphans_check(old_table, old_columns, target, target_columns))
-            yield (
-                "SS103",
-                ", ".join(change.columns) or column,
-                f"Adds a foreign key on {where} ({_quoted_columns(change.columns)})"
-                + (f' to "{target}".' if target else "."),
-                checks,
-            )
-
-    def orphans_check(self, old_table, old_columns, target, target_columns) -> str:
-        q = self.q
-        target_before = self.names.table(target)
-        target_columns = [self.names.column(target_before, c) for c in target_columns]
-        joined = " AND ".join(
-            f"p.{q(t)} = c.{q(c)}" for c, t in zip(old_columns, target_columns, strict=True)
-        )
-        present = " AND ".join(f"c.{q(c)} IS NOT NULL" for c in old_columns)
-        return (
-            "-- must be 0: the rows that point at no row\n"
-            f"SELECT count(*) FROM {q(old_table)} AS c WHERE {present} AND NOT EXISTS "
-            f"(SELECT 1 FROM {q(target_before)} AS p WHERE {joined})"
-        )
-
-    def holds_no_duplicates(self, change: Change) -> bool:
-        """A key on a column the migration adds without a default: NULL in every row, and NULLs
-        are distinct in a unique key."""
-        return any(
-            self.names.is_added(change.table, column)
-            and not self.names.added[(self.names.table(change.table), column)]
-            for column in change.columns
-        )
-
-    def was_plain_index(self, change: Change) -> bool:
-        """The migration drops a non-unique index of the same name or columns."""
-        return any(
-            dropped.table == change.table
-            and not dropped.facts.get("unique")
-            and ((change.name and dropped.name == change.name) or dropped.columns == change.columns)
-            for dropped in self.dropped_indexes
-        )
-
-    def locking(self, change: Change, old_table: str):
-        kind, where, column = change.kind, f'"{change.table}"', change.column
-        sql = change.sql.upper()
-        listed = _quoted_columns(change.columns)
-        if kind == CREATE_INDEX and "CONCURRENTLY" not in sql:
-            yield ("PG101", ", ".join(change.columns), f"Indexes {where} ({listed}).", [])
-        elif kind == DROP_INDEX and "CONCURRENTLY" not in sql:
-            name = f' "{change.name}"' if change.name else ""
-            on = f" ({listed})" if change.columns else ""
-            yield ("PG103", ", ".join(change.columns), f"Drops index{name} of {where}{on}.", [])
-        elif kind == ALTER_TYPE and change.facts.get("rewrites"):
-            yield (
-                "SS201",
-                column,
-                f'Changes "{column}" of {where} from {change.old} to {change.new}: the table '
-                "is rewritten.",
-                [_count(old_table, self.dialect, expect="the rows to rewrite")],
-            )
-        elif kind == SET_NOT_NULL and not self.names.is_added(change.table, column):
-            yield (
-                "SS202",
-                column,
-                f'SET NOT NULL on "{column}" scans {where}.',
-                [_count(old_table, self.dialect, expect="the rows to scan")],
-            )
-        elif kind == ADD_FOREIGN_KEY and not _not_valid(change):
-            yield ("SS203", ", ".join(change.columns), f"Validates {where} ({listed}).", [])
-        elif kind == ADD_CHECK and not _not_valid(change):
-            name = f' "{change.name}"' if change.name else ""
-            yield ("SS204", column, f"Validates CHECK{name} on {where}.", [])
-        elif kind in (ADD_UNIQUE, ADD_PRIMARY_KEY) and "USING INDEX" not in sql:
-            yield ("SS205", ", ".join(change.columns), f"Builds a key on {where} ({listed}).", [])
-
-
-def _parenthesized(sql: str, start: int) -> str:
-    """The text inside the parentheses that open at or after `start` ("" if they do not)."""
+def _parenthesized(sql: str, start: int) -> tuple[str, int]:
+    """The text inside the parentheses that open at or after `start`, and the index of the one
+    that closes them; ("", -1) when there are none."""
     opening = sql.find("(", start)
     if opening < 0:
-        return ""
+        return "", -1
     depth, quote = 0, ""
     for index in range(opening, len(sql)):
         char = sql[index]
@@ -669,20 +359,62 @@ def _parenthesized(sql: str, start: int) -> str:
         elif char == ")":
             depth -= 1
             if depth == 0:
-                return sql[opening + 1 : index].strip()
-    return ""
+                return sql[opening + 1 : index].strip(), index
+    return "", -1
 
 
+def _top_level_split(text: str) -> list[str]:
+    """`text` split at the commas outside parentheses and quotes."""
+    parts, depth, quote, start = [], 0, "", 0
+    for index, char in enumerate(text):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"`":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:index].strip())
+            start = index + 1
+    parts.append(text[start:].strip())
+    return [part for part in parts if part]
+
+
+_CREATE_INDEX = re.compile(r"^CREATE\s+(?:UNIQUE\s+)?INDEX\b.*?\sON\s", re.IGNORECASE | re.DOTALL)
+_WHERE = re.compile(r"\bWHERE\b(?P<predicate>.*?);?\s*$", re.IGNORECASE | re.DOTALL)
+_ORDERING = re.compile(r"\s+(?:ASC|DESC)(?:\s+NULLS\s+(?:FIRST|LAST))?\s*$", re.IGNORECASE)
+_OPERATOR_CLASS = re.compile(r"\s+[A-Za-z_]\w*_ops$")
+_PREFIX = re.compile(r"^(?P<name>`(?:[^`]|``)+`|\w+)\s*\(\s*(?P<length>\d+)\s*\)$")
 _CHECK = re.compile(r"\bCHECK\s*\(", re.IGNORECASE)
-_REFERENCES = re.compile(r"\bREFERENCES\s+(?:\"(?:[^\"]|\"\")*\"|`(?:[^`]|``)*`|[\w.]+)\s*\(", re.I)
+_NAME = r"(?:\"(?:[^\"]|\"\")*\"|`(?:[^`]|``)*`|[\w.$]+)"
+_REFERENCES = re.compile(rf"\bREFERENCES\s+{_NAME}\s*\(", re.IGNORECASE)
+
+
+def _index_parts(sql: str, dialect: str) -> tuple[list[str], str]:
+    """The items (a column or an expression each, as they go in a query) and the predicate of a
+    CREATE INDEX statement; ([], "") when it is not one."""
+    sql = _statement(sql)
+    found = _CREATE_INDEX.match(sql)
+    if not found:
+        return [], ""
+    inside, end = _parenthesized(sql, found.end())
+    items = []
+    for item in _top_level_split(inside):
+        item = _OPERATOR_CLASS.sub("", _ORDERING.sub("", item))
+        prefix = _PREFIX.match(item) if dialect == "mysql" else None
+        items.append(f"LEFT({prefix['name']}, {prefix['length']})" if prefix else item)
+    where = _WHERE.search(sql, end + 1) if end >= 0 else None
+    return items, where["predicate"].strip() if where else ""
 
 
 def _check_condition(sql: str) -> str:
     """The condition of the CHECK an `ALTER TABLE … ADD … CHECK (…)` statement adds."""
-    if not sql.upper().startswith("ALTER TABLE"):
-        return ""
-    found = _CHECK.search(sql)
-    return _parenthesized(sql, found.start()) if found else ""
+    sql = _statement(sql)
+    found = _CHECK.search(sql) if sql.upper().startswith("ALTER TABLE") else None
+    return _parenthesized(sql, found.start())[0] if found else ""
 
 
 def _unquoted(name: str) -> str:
@@ -695,18 +427,22 @@ def _unquoted(name: str) -> str:
 
 def _references(sql: str) -> tuple[str, ...]:
     """The referenced columns of the foreign key an `ALTER TABLE` statement adds."""
-    found = _REFERENCES.search(sql)
-    if not found or not sql.upper().startswith("ALTER TABLE"):
+    sql = _statement(sql)
+    found = _REFERENCES.search(sql) if sql.upper().startswith("ALTER TABLE") else None
+    if not found:
         return ()
-    inside = _parenthesized(sql, found.end() - 1)
-    return tuple(_unquoted(name) for name in inside.split(",")) if inside else ()
+    inside = _parenthesized(sql, found.end() - 1)[0]
+    return tuple(_unquoted(name) for name in _top_level_split(inside))
 
 
 def _not_valid(change: Change) -> bool:
     return "NOT VALID" in change.sql.upper()
 
 
-_LENGTH = re.compile(r"^\s*(?:var)?char(?:acter)?(?:\s+varying)?\s*\(\s*(\d+)\s*\)\s*$", re.I)
+_LENGTH = re.compile(
+    r"^\s*(?:n?var)?char(?:acter)?(?:\s+varying)?\s*\(\s*(\d+)\s*\)\s*$", re.IGNORECASE
+)
+_DECIMAL = re.compile(r"^\s*(?:numeric|decimal)\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)\s*$", re.I)
 _INTEGER_RANGES = {
     "smallint": (-32768, 32767),
     "int2": (-32768, 32767),
@@ -716,17 +452,365 @@ _INTEGER_RANGES = {
 }
 
 
-def _fits(column: str, new_type: str, dialect: str) -> str:
+def _does_not_fit(column: str, new_type: str, dialect: str) -> str:
     """A condition that holds for the values that do not fit `new_type`; "" when the narrowing
     is one this module cannot express (then the finding has no check)."""
-    length = _LENGTH.match(new_type or "")
+    new_type = (new_type or "").strip()
+    length = _LENGTH.match(new_type)
     if length:
-        function = "char_length" if dialect in ("postgresql", "mysql") else "length"
-        return f"{function}({column}) > {int(length.group(1))}"
-    bounds = _INTEGER_RANGES.get((new_type or "").strip().lower())
+        function = "length" if dialect == "sqlite" else "char_length"
+        return f"{function}({column}) > {int(length[1])}"
+    decimal = _DECIMAL.match(new_type)
+    if decimal:
+        digits = int(decimal[1]) - int(decimal[2] or 0)
+        return f"abs({column}) >= 1{'0' * digits}"
+    bounds = _INTEGER_RANGES.get(new_type.lower())
     if bounds:
         return f"({column} < {bounds[0]} OR {column} > {bounds[1]})"
     return ""
+
+
+# -- names before the migration ------------------------------------------------------------------
+
+
+def _renames_table(change: Change) -> bool:
+    # A swap of names goes through a temporary name: a support statement.
+    return bool(change.old) and (
+        change.kind == RENAME_TABLE
+        or (change.kind == SUPPORT and not change.column and " RENAME TO " in change.sql.upper())
+    )
+
+
+def _renames_column(change: Change) -> bool:
+    return bool(change.old and change.column) and (
+        change.kind == RENAME_COLUMN
+        or (change.kind == SUPPORT and " RENAME COLUMN " in change.sql.upper())
+    )
+
+
+@dataclass
+class _Step:
+    """A change, with the names the database gives its tables and columns before the migration:
+    a pre-migration check runs against the database as it is. A change names its table and
+    columns as they are when it runs (after the renames before it)."""
+
+    change: Change
+    #: The table's name before the migration.
+    table: str
+    #: Name when the change runs → name before the migration, for each renamed table and column.
+    tables: dict[str, str]
+    columns: dict[tuple[str, str], str]
+
+    def table_before(self, name: str) -> str:
+        return self.tables.get(name, name)
+
+    def column_before(self, name: str, table: str = "") -> str:
+        """`table`: the name before the migration (default: the change's)."""
+        return self.columns.get((table or self.table, name), name)
+
+    def columns_before(self) -> tuple[str, ...]:
+        change = self.change
+        names = change.columns or ((change.column,) if change.column else ())
+        return tuple(self.column_before(name) for name in names)
+
+
+def _steps(migration: Migration) -> list[_Step]:
+    tables: dict[str, str] = {}
+    columns: dict[tuple[str, str], str] = {}
+    steps = []
+    for change in migration.changes:
+        if _renames_table(change):
+            steps.append(_Step(change, tables.get(change.old, change.old), tables, columns))
+            tables = {**tables, change.table: tables.get(change.old, change.old)}
+            tables.pop(change.old, None)
+            continue
+        table = tables.get(change.table, change.table)
+        steps.append(_Step(change, table, tables, columns))
+        if _renames_column(change):
+            columns = {
+                **columns,
+                (table, change.column): columns.get((table, change.old), change.old),
+            }
+            if (table, change.old) in columns and change.old != change.column:
+                columns.pop((table, change.old))
+    return steps
+
+
+def _quoted_columns(columns) -> str:
+    return ", ".join(f'"{column}"' for column in columns)
+
+
+class _Reader:
+    def __init__(self, migration: Migration) -> None:
+        self.dialect = migration.dialect
+        self.steps = _steps(migration)
+        #: (table before, column) → whether it has a default, for the columns the migration adds.
+        self.added = {
+            (step.table, step.change.column): bool(step.change.facts.get("has_default"))
+            for step in self.steps
+            if step.change.kind == ADD_COLUMN
+        }
+        self.dropped_tables = {s.table for s in self.steps if s.change.kind == DROP_TABLE}
+        self.created_tables = {s.change.table for s in self.steps if s.change.kind == CREATE_TABLE}
+
+    def q(self, name: str) -> str:
+        return quote_name(name, self.dialect)
+
+    def count(self, table: str, where: str = "", expect: str = "") -> str:
+        query = f"SELECT count(*) FROM {self.q(table)}"
+        return f"-- {expect}\n{query} WHERE {where}" if where else f"-- {expect}\n{query}"
+
+    def is_added(self, step: _Step, column: str) -> bool:
+        return (step.table, column) in self.added
+
+    def null_everywhere(self, step: _Step) -> bool:
+        """Some column of the change is added by the migration without a default: it holds NULL
+        in every existing row."""
+        return any(
+            self.is_added(step, column) and not self.added[(step.table, column)]
+            for column in step.change.columns or (step.change.column,)
+        )
+
+    def findings(self, step: _Step):
+        """(code, column, message, checks) for each rule the change trips."""
+        change = step.change
+        kind, where, column = change.kind, f'"{change.table}"', change.column
+        listed = _quoted_columns(change.columns)
+        if kind == DROP_TABLE:
+            checks = [self.count(step.table, expect="the rows that would be lost")]
+            yield "DS102", "", f"Drops table {where} and every row in it.", checks
+        elif kind == DROP_COLUMN:
+            present = f"{self.q(step.column_before(column))} IS NOT NULL"
+            checks = [self.count(step.table, present, "the values that would be lost")]
+            yield "DS103", column, f'Drops column "{column}" of {where}.', checks
+        elif kind == DROP_FOREIGN_KEY and not self.foreign_key_stays(step):
+            target = change.facts.get("references", "")
+            to = f' to "{target}"' if target else ""
+            name = f' "{change.name}"' if change.name else ""
+            message = f"Drops foreign key{name} of {where} ({listed}){to}."
+            yield "CD101", column or ", ".join(change.columns), message, []
+        elif kind == RENAME_TABLE:
+            yield "BC101", "", f'Renames table "{change.old}" to {where}.', []
+        elif kind == RENAME_COLUMN:
+            yield "BC102", column, f'Renames column "{change.old}" of {where} to "{column}".', []
+        elif kind in (DROP_DEFAULT, DROP_IDENTITY):
+            what = "default" if kind == DROP_DEFAULT else "identity"
+            yield "SS301", column, f'Drops the {what} of "{column}" in {where}.', []
+        elif self.drops_a_key(step):
+            what = "primary key" if kind == DROP_PRIMARY_KEY else "unique key"
+            name = f' "{change.name}"' if change.name else ""
+            on = f" ({listed})" if change.columns else ""
+            message = f"Drops the {what}{name} of {where}{on}."
+            yield "SS302", ", ".join(change.columns), message, []
+        if change.table_is_new or step.table in self.created_tables:
+            return
+        yield from self.data_dependent(step)
+        if self.dialect == "postgresql":
+            yield from self.locking(step)
+
+    def same_table(self, step: _Step, other: _Step) -> bool:
+        return step.table == other.table and other is not step
+
+    def same_columns(self, step: _Step, other: _Step) -> bool:
+        return bool(step.change.columns) and step.columns_before() == other.columns_before()
+
+    def foreign_key_stays(self, step: _Step) -> bool:
+        """The key goes with its table, or is added again on the same columns (changed)."""
+        return step.table in self.dropped_tables or any(
+            other.change.kind == ADD_FOREIGN_KEY
+            and self.same_table(step, other)
+            and self.same_columns(step, other)
+            for other in self.steps
+        )
+
+    def drops_a_key(self, step: _Step) -> bool:
+        """A unique key or primary key is dropped and not added again (same name or columns)."""
+        change = step.change
+        dropped = change.kind in (DROP_UNIQUE, DROP_PRIMARY_KEY) or (
+            change.kind == DROP_INDEX and change.facts.get("unique")
+        )
+        if not dropped or step.table in self.dropped_tables:
+            return False
+        return not any(
+            _adds_a_key(other.change)
+            and self.same_table(step, other)
+            and (
+                (change.name and other.change.name == change.name) or self.same_columns(step, other)
+            )
+            for other in self.steps
+        )
+
+    def made_unique(self, step: _Step) -> bool | None:
+        """True: the index was there, not unique; False: it was unique; None: it is new."""
+        facts = step.change.facts
+        if "was_unique" in facts:
+            return not facts["was_unique"]
+        name = step.change.name
+        replaced = [
+            other.change
+            for other in self.steps
+            if other.change.kind == DROP_INDEX
+            and name
+            and other.change.name == name
+            and self.same_table(step, other)
+        ]
+        return not replaced[0].facts.get("unique") if replaced else None
+
+    def data_dependent(self, step: _Step):
+        change = step.change
+        kind, where, column = change.kind, f'"{change.table}"', change.column
+        listed = _quoted_columns(change.columns)
+        if (kind == CREATE_INDEX and change.facts.get("unique")) or kind == ADD_UNIQUE:
+            made_unique = self.made_unique(step) if kind == CREATE_INDEX else None
+            if made_unique is False or self.null_everywhere(step):
+                return
+            code, message = "MF101", f"Adds a unique key on {where} ({listed})."
+            if made_unique:
+                code, message = (
+                    "MF102",
+                    f'Makes the index "{change.name}" on {where} ({listed}) unique.',
+                )
+            yield code, ", ".join(change.columns), message, [self.duplicates_check(step)]
+        elif kind == ADD_PRIMARY_KEY:
+            nulls = " OR ".join(f"{self.q(c)} IS NULL" for c in step.columns_before())
+            checks = [
+                self.count(step.table, nulls, "must be 0: the rows with NULL in the key"),
+                self.duplicates_check(step),
+            ]
+            yield (
+                "SS104",
+                ", ".join(change.columns),
+                f"Adds a primary key on {where} ({listed}).",
+                checks,
+            )
+        elif kind == ADD_COLUMN:
+            if change.facts.get("not_null") and not change.facts.get("has_default"):
+                check = self.count(step.table, expect="must be 0: the rows that get no value")
+                message = f'Adds NOT NULL column "{column}" to {where} without a default.'
+                yield "MF103", column, message, [check]
+        elif kind == SET_NOT_NULL and not self.is_added(step, column):
+            nulls = f"{self.q(step.column_before(column))} IS NULL"
+            check = self.count(step.table, nulls, "must be 0: the rows holding NULL")
+            yield "MF104", column, f'Makes "{column}" of {where} NOT NULL.', [check]
+        elif kind == ALTER_TYPE and change.facts.get("narrowing"):
+            misfits = _does_not_fit(self.q(step.column_before(column)), change.new, self.dialect)
+            checks = [self.count(step.table, misfits, "must be 0: the values that do not fit")]
+            message = f'Narrows "{column}" of {where} from {change.old} to {change.new}.'
+            yield "SS101", column, message, checks if misfits else []
+        elif kind == ADD_CHECK and not _not_valid(change):
+            condition = change.facts.get("condition") or _check_condition(change.sql)
+            if self.null_everywhere(step) and "NULL" not in condition.upper():
+                return  # NULL satisfies a CHECK
+            checks = []
+            if condition:
+                violated = f"NOT ({self.before_names(step, condition)})"
+                checks.append(self.count(step.table, violated, "must be 0: the rows violating it"))
+            name = f' "{change.name}"' if change.name else ""
+            yield "SS102", ", ".join(change.columns), f"Adds CHECK{name} to {where}.", checks
+        elif kind == ADD_FOREIGN_KEY and not _not_valid(change) and not self.null_everywhere(step):
+            target = change.facts.get("references", "")
+            to = f' to "{target}"' if target else ""
+            check = self.orphans_check(step, target) if target else ""
+            message = f"Adds a foreign key on {where} ({listed}){to}."
+            yield "SS103", ", ".join(change.columns), message, [check] if check else []
+
+    def before_names(self, step: _Step, text: str) -> str:
+        """SQL text of the target with the columns of the change's table renamed back."""
+        for (table, now), before in step.columns.items():
+            if table != step.table or now == before:
+                continue
+            text = text.replace(self.q(now), self.q(before))
+            text = re.sub(rf"(?<![\w\"`.]){re.escape(now)}(?![\w\"`(])", self.q(before), text)
+        return text
+
+    def duplicates_check(self, step: _Step) -> str:
+        change = step.change
+        items, predicate = _index_parts(change.sql, self.dialect)
+        if items:
+            items = [self.before_names(step, item) for item in items]
+        else:
+            items = [self.q(column) for column in step.columns_before()]
+        predicate = self.before_names(step, predicate) if predicate else ""
+        listed = ", ".join(items)
+        conditions = [f"({predicate})"] if predicate else []
+        if "NULLS NOT DISTINCT" not in change.sql.upper():
+            # NULLs are distinct in a unique key: rows with a NULL in it never clash.
+            conditions += [
+                f"{item if _is_name(item) else f'({item})'} IS NOT NULL" for item in items
+            ]
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        return (
+            "-- must return no row: the values held more than once\n"
+            f"SELECT {listed}, count(*) FROM {self.q(step.table)}{where} "
+            f"GROUP BY {listed} HAVING count(*) > 1"
+        )
+
+    def orphans_check(self, step: _Step, target: str) -> str:
+        change, q = step.change, self.q
+        columns = step.columns_before()
+        present = " AND ".join(f"c.{q(c)} IS NOT NULL" for c in columns)
+        if target in self.created_tables:
+            return self.count(
+                step.table,
+                " AND ".join(f"{q(c)} IS NOT NULL" for c in columns),
+                f'must be 0: "{target}" is created empty, so every value points at no row',
+            )
+        target_columns = change.facts.get("target_columns") or _references(change.sql)
+        if not columns or len(target_columns) != len(columns):
+            return ""
+        target_before = step.table_before(target)
+        joined = " AND ".join(
+            f"p.{q(step.column_before(t, target_before))} = c.{q(c)}"
+            for c, t in zip(columns, target_columns, strict=True)
+        )
+        return (
+            "-- must be 0: the rows that point at no row\n"
+            f"SELECT count(*) FROM {q(step.table)} AS c WHERE {present} AND NOT EXISTS "
+            f"(SELECT 1 FROM {q(target_before)} AS p WHERE {joined})"
+        )
+
+    def locking(self, step: _Step):
+        change = step.change
+        kind, where, column = change.kind, f'"{change.table}"', change.column
+        sql = change.sql.upper()
+        listed = _quoted_columns(change.columns)
+        on = f" ({listed})" if change.columns else ""
+        name = f' "{change.name}"' if change.name else ""
+        if kind == CREATE_INDEX and "CONCURRENTLY" not in sql:
+            yield "PG101", ", ".join(change.columns), f"Indexes {where}{on}.", []
+        elif kind == DROP_INDEX and "CONCURRENTLY" not in sql:
+            yield "PG103", ", ".join(change.columns), f"Drops index{name} of {where}{on}.", []
+        elif kind == ALTER_TYPE and change.facts.get("rewrites"):
+            message = (
+                f'Changes "{column}" of {where} from {change.old} to {change.new}: the table '
+                "is rewritten."
+            )
+            yield "SS201", column, message, [self.count(step.table, expect="the rows to rewrite")]
+        elif kind == SET_NOT_NULL and not self.is_added(step, column):
+            check = self.count(step.table, expect="the rows to scan")
+            yield "SS202", column, f'SET NOT NULL on "{column}" scans {where}.', [check]
+        elif kind == ADD_FOREIGN_KEY and not _not_valid(change):
+            message = f"Adds a foreign key on {where}{on} and checks every row."
+            yield "SS203", ", ".join(change.columns), message, []
+        elif kind == ADD_CHECK and not _not_valid(change):
+            yield (
+                "SS204",
+                ", ".join(change.columns),
+                f"Adds CHECK{name} to {where} and checks every row.",
+                [],
+            )
+        elif kind in (ADD_UNIQUE, ADD_PRIMARY_KEY) and "USING INDEX" not in sql:
+            yield "SS205", ", ".join(change.columns), f"Builds the key of {where}{on}.", []
+
+
+def _adds_a_key(change: Change) -> bool:
+    return change.kind in (ADD_UNIQUE, ADD_PRIMARY_KEY) or (
+        change.kind == CREATE_INDEX and bool(change.facts.get("unique"))
+    )
+
+
+def _is_name(item: str) -> bool:
+    return bool(re.fullmatch(r"\"(?:[^\"]|\"\")*\"|`(?:[^`]|``)*`|[A-Za-z_]\w*", item))
 
 
 def risk_level(code: str, settings: Mapping[str, str] | None) -> str:
@@ -740,8 +824,9 @@ def migration_risks(migration: Migration, settings: Mapping[str, str] | None = N
     to "off" (not reported), "warning" or "error"; codes it does not name keep their level."""
     reader = _Reader(migration)
     risks = []
-    for change in migration.changes:
-        for code, column, message, checks in reader.findings(change):
+    for step in reader.steps:
+        change = step.change
+        for code, column, message, checks in reader.findings(step):
             rule = RISK_RULES[code]
             level = risk_level(code, settings)
             if level == OFF or not rule.applies_to(migration.dialect):
