@@ -21,6 +21,7 @@ from specs_app.interchange.sql.changes import (
     ADD_CHECK,
     ADD_COLUMN,
     ADD_FOREIGN_KEY,
+    ADD_IDENTITY,
     ADD_PRIMARY_KEY,
     ADD_UNIQUE,
     ALTER_TYPE,
@@ -36,6 +37,7 @@ from specs_app.interchange.sql.changes import (
     DROP_UNIQUE,
     RENAME_COLUMN,
     RENAME_TABLE,
+    SET_DEFAULT,
     SET_NOT_NULL,
     SUPPORT,
     Change,
@@ -439,8 +441,9 @@ def _not_valid(change: Change) -> bool:
     return "NOT VALID" in change.sql.upper()
 
 
+# A bounded string type; SQLite's writer spells varchar(n) TEXT(n).
 _LENGTH = re.compile(
-    r"^\s*(?:n?var)?char(?:acter)?(?:\s+varying)?\s*\(\s*(\d+)\s*\)\s*$", re.IGNORECASE
+    r"^\s*(?:(?:n?var)?char(?:acter)?(?:\s+varying)?|text)\s*\(\s*(\d+)\s*\)\s*$", re.I
 )
 _DECIMAL = re.compile(r"^\s*(?:numeric|decimal)\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)\s*$", re.I)
 _INTEGER_RANGES = {
@@ -452,21 +455,43 @@ _INTEGER_RANGES = {
 }
 
 
-def _does_not_fit(column: str, new_type: str, dialect: str) -> str:
-    """A condition that holds for the values that do not fit `new_type`; "" when the narrowing
-    is one this module cannot express (then the finding has no check)."""
-    new_type = (new_type or "").strip()
+_STRING_TYPE = re.compile(
+    r"^\s*(?:n?var)?char|^\s*(?:tiny|medium|long)?text|^\s*citext|^\s*character", re.I
+)
+_NUMBER_TYPE = re.compile(
+    r"^\s*(?:(?:tiny|small|medium|big)?int|integer|int[248]|(?:small|big)?serial|numeric|decimal"
+    r"|real|double|float)",
+    re.IGNORECASE,
+)
+_INTEGER_TEXT = r"^\s*[+-]?[0-9]+\s*$"
+
+
+def _does_not_fit(column: str, old_type: str, new_type: str, dialect: str) -> str:
+    """A condition that holds for the values of `column` (of `old_type`) that do not fit
+    `new_type`; "" when the narrowing is one this module cannot express (then the finding has no
+    check). Each condition is valid SQL for the old type in `dialect`."""
+    old_type, new_type = (old_type or "").strip(), (new_type or "").strip()
     length = _LENGTH.match(new_type)
     if length:
-        function = "length" if dialect == "sqlite" else "char_length"
-        return f"{function}({column}) > {int(length[1])}"
+        text = {"postgresql": f"char_length(CAST({column} AS text))", "mysql": "char_length"}
+        measured = text.get(dialect, "length")
+        if dialect != "postgresql":
+            measured = f"{measured}({column})"
+        return f"{measured} > {int(length[1])}"
     decimal = _DECIMAL.match(new_type)
-    if decimal:
-        digits = int(decimal[1]) - int(decimal[2] or 0)
-        return f"abs({column}) >= 1{'0' * digits}"
     bounds = _INTEGER_RANGES.get(new_type.lower())
-    if bounds:
-        return f"({column} < {bounds[0]} OR {column} > {bounds[1]})"
+    if _NUMBER_TYPE.match(old_type):
+        if decimal:
+            digits = int(decimal[1]) - int(decimal[2] or 0)
+            return f"abs({column}) >= 1{'0' * digits}"
+        if bounds:
+            return f"({column} < {bounds[0]} OR {column} > {bounds[1]})"
+    elif _STRING_TYPE.match(old_type) and bounds:
+        # Text to a number: the values that do not read as an integer.
+        if dialect == "postgresql":
+            return f"{column} !~ '{_INTEGER_TEXT}'"
+        if dialect == "mysql":
+            return f"{column} NOT REGEXP '{_INTEGER_TEXT}'"
     return ""
 
 
@@ -593,7 +618,7 @@ class _Reader:
             yield "BC101", "", f'Renames table "{change.old}" to {where}.', []
         elif kind == RENAME_COLUMN:
             yield "BC102", column, f'Renames column "{change.old}" of {where} to "{column}".', []
-        elif kind in (DROP_DEFAULT, DROP_IDENTITY):
+        elif kind in (DROP_DEFAULT, DROP_IDENTITY) and not self.comes_back(step):
             what = "default" if kind == DROP_DEFAULT else "identity"
             yield "SS301", column, f'Drops the {what} of "{column}" in {where}.', []
         elif self.drops_a_key(step):
@@ -607,6 +632,17 @@ class _Reader:
         yield from self.data_dependent(step)
         if self.dialect == "postgresql":
             yield from self.locking(step)
+
+    def comes_back(self, step: _Step) -> bool:
+        """A default (identity) dropped and set again on the same column, as around a change
+        of type."""
+        again = SET_DEFAULT if step.change.kind == DROP_DEFAULT else ADD_IDENTITY
+        return any(
+            other.change.kind == again
+            and self.same_table(step, other)
+            and other.change.column == step.change.column
+            for other in self.steps
+        )
 
     def same_table(self, step: _Step, other: _Step) -> bool:
         return step.table == other.table and other is not step
@@ -693,7 +729,8 @@ class _Reader:
             check = self.count(step.table, nulls, "must be 0: the rows holding NULL")
             yield "MF104", column, f'Makes "{column}" of {where} NOT NULL.', [check]
         elif kind == ALTER_TYPE and change.facts.get("narrowing"):
-            misfits = _does_not_fit(self.q(step.column_before(column)), change.new, self.dialect)
+            before = self.q(step.column_before(column))
+            misfits = _does_not_fit(before, change.old, change.new, self.dialect)
             checks = [self.count(step.table, misfits, "must be 0: the values that do not fit")]
             message = f'Narrows "{column}" of {where} from {change.old} to {change.new}.'
             yield "SS101", column, message, checks if misfits else []
