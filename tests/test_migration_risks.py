@@ -579,6 +579,68 @@ def test_sqlite_rebuild_comments_are_read_for_their_checks():
     assert ss102.statement == comment.sql
 
 
+def test_a_default_dropped_and_set_again_around_a_type_change_is_no_risk():
+    dropped = FIRING["SS301"][0]
+    again = change(k.SET_DEFAULT, column="status", sql="ALTER TABLE ... SET DEFAULT 'new';")
+    assert codes(dropped, again) == []
+    assert codes(change(k.DROP_IDENTITY, column="id"), change(k.ADD_IDENTITY, column="id")) == []
+
+
+NARROWINGS = [
+    # old type, new type, dialect → the condition of the values that do not fit
+    ("text", "varchar(10)", "postgresql", 'char_length(CAST("c" AS text)) > 10'),
+    ("integer", "varchar(5)", "postgresql", 'char_length(CAST("c" AS text)) > 5'),
+    ("TEXT(40)", "TEXT(10)", "sqlite", 'length("c") > 10'),
+    ("varchar(40)", "varchar(10)", "mysql", "char_length(`c`) > 10"),
+    ("bigint", "integer", "postgresql", '("c" < -2147483648 OR "c" > 2147483647)'),
+    ("numeric(12, 2)", "numeric(5, 2)", "postgresql", 'abs("c") >= 1000'),
+    ("text", "integer", "postgresql", "\"c\" !~ '^\\s*[+-]?[0-9]+\\s*$'"),
+    ("text", "int", "mysql", "`c` NOT REGEXP '^\\s*[+-]?[0-9]+\\s*$'"),
+    ("text", "integer", "sqlite", ""),  # SQLite keeps any value in any column
+    ("timestamp", "date", "postgresql", ""),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "dialect", "condition"), NARROWINGS)
+def test_a_narrowing_check_suits_the_old_type(old, new, dialect, condition):
+    narrowed = change(k.ALTER_TYPE, column="c", old=old, new=new, facts={"narrowing": True})
+    [risk] = risks(narrowed, dialect=dialect)
+    if not condition:
+        assert risk.checks == ()
+        return
+    assert risk.checks[0].splitlines()[-1].endswith(f"WHERE {condition}")
+
+
+@on_postgresql
+@pytest.mark.postgres_only
+@pytest.mark.django_db
+def test_the_narrowing_checks_run_on_postgresql():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'CREATE TEMP TABLE "orders" ("t" text, "i" integer, "b" bigint, "n" numeric(12, 2))'
+        )
+        cursor.execute(
+            "INSERT INTO \"orders\" VALUES ('12', 123456, 5000000000, 12345.5), "
+            "('x1', 1, 1, 1), (' -7 ', NULL, NULL, NULL)"
+        )
+        found = []
+        for column, old, new in [
+            ("t", "text", "varchar(2)"),
+            ("i", "integer", "varchar(5)"),
+            ("b", "bigint", "integer"),
+            ("n", "numeric(12, 2)", "numeric(5, 2)"),
+            ("t", "text", "integer"),
+        ]:
+            narrowed = change(
+                k.ALTER_TYPE, column=column, old=old, new=new, facts={"narrowing": True}
+            )
+            [risk] = risks(narrowed)
+            cursor.execute(risk.checks[0])
+            found.append(cursor.fetchone()[0])
+    # ' -7 ' is 4 long; 123456 has 6 digits; 5000000000; 12345.5 ≥ 1000; 'x1'
+    assert found == [1, 1, 1, 1, 1]
+
+
 # --- The checks are SQL that runs
 
 
