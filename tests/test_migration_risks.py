@@ -520,6 +520,22 @@ def test_names_before_the_migration_follow_the_order_of_the_statements():
     assert [r.code for r in found if r.code == "BC101"] == ["BC101", "BC101"]
 
 
+def test_a_new_table_under_the_old_name_of_a_renamed_one_holds_no_data():
+    migration = [
+        change(k.RENAME_TABLE, table="archive", old="orders"),
+        change(k.CREATE_TABLE, table="orders", table_is_new=True),
+        change(k.SET_NOT_NULL, table="archive", column="total"),
+        change(k.CREATE_INDEX, table="orders", columns=("total",), table_is_new=True),
+    ]
+    found = risks(*migration)
+    assert [(r.code, r.table) for r in found] == [
+        ("BC101", "archive"),
+        ("MF104", "archive"),
+        ("SS202", "archive"),
+    ]
+    assert found[1].checks[0].endswith('FROM "orders" WHERE "total" IS NULL')
+
+
 def test_a_foreign_key_changed_or_dropped_with_its_table_is_no_constraint_deletion():
     dropped = FIRING["CD101"][0]
     added_again = change(

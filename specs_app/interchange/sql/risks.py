@@ -627,7 +627,7 @@ class _Reader:
             on = f" ({listed})" if change.columns else ""
             message = f"Drops the {what}{name} of {where}{on}."
             yield "SS302", ", ".join(change.columns), message, []
-        if change.table_is_new or step.table in self.created_tables:
+        if change.table_is_new:
             return
         yield from self.data_dependent(step)
         if self.dialect == "postgresql":
