@@ -41,8 +41,11 @@ def test_an_admin_sets_risk_levels_and_the_reference_shows_them(
     section.get_by_label("Table dropped").select_option("off")
     section.get_by_label("Index created without CONCURRENTLY").select_option("error")
     section.get_by_role("button", name="Save risk settings").click()
-    expect(page.get_by_text("Migration risk settings saved.")).to_be_visible()
-    expect(page).to_have_url(page.url.split("#")[0] + "#risks")
+    saved = page.get_by_test_id("risk-settings-saved")
+    expect(saved).to_have_text("Migration risk settings saved.")
+    expect(saved).to_be_in_viewport()
+    assert page.url.endswith("?saved=risks#risks")
+    page.screenshot(path=str(SHOTS / f"risk-settings-saved-{width}.png"))
     expect(section.get_by_label("Table dropped")).to_have_value("off")
     assert LintConfig.objects.get(spec=spec).risk_rules == {"DS102": "off", "PG101": "error"}
     assert_accessible(page)

@@ -127,9 +127,12 @@ def test_the_section_lists_every_code_with_a_select(client_for, owner, spec):
 def test_admin_saves_and_sees_the_saved_settings(client_for, owner, spec):
     client = client_for(owner)
     response = client.post(RISKS_URL, _post(DS102="off", PG101="error"), follow=True)
-    assert response.redirect_chain == [(SETTINGS_URL + "#risks", 302)]
+    assert response.redirect_chain == [(SETTINGS_URL + "?saved=risks#risks", 302)]
     body = response.content.decode()
-    assert "Migration risk settings saved." in body
+    # said in the section the page opens at, not at the top of the page
+    section = body.split('id="risks"', 1)[1]
+    assert 'data-testid="risk-settings-saved">Migration risk settings saved.' in section
+    assert "risk-settings-saved" not in client.get(SETTINGS_URL).content.decode()
     assert _stored(spec) == {"DS102": "off", "PG101": "error"}
     selected = body.split('name="risk:DS102"', 1)[1].split("</select>", 1)[0]
     assert '<option value="off" selected>' in selected

@@ -52,6 +52,7 @@ def _render_settings(
     request: HttpRequest, spec: Spec, membership, form, risk_form, status=200
 ) -> HttpResponse:
     context = {
+        "risks_saved": status == 200 and request.GET.get("saved") == "risks",
         "workspace": spec.workspace,
         "membership": membership,
         "spec": spec,
@@ -104,8 +105,10 @@ def risk_settings(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
         except ServiceError as exc:
             risk_form.add_error(None, str(exc))
         else:
-            messages.success(request, "Migration risk settings saved.")
-            return redirect(reverse("specs_app:lint_settings", args=[ws, spec]) + "#risks")
+            # Back to the section, which says it saved (a message at the top of the page would
+            # be out of sight).
+            url = reverse("specs_app:lint_settings", args=[ws, spec])
+            return redirect(f"{url}?saved=risks#risks")
     messages.error(
         request, "The migration risk settings were not saved: correct the settings marked below."
     )
