@@ -577,6 +577,23 @@ class _Reader:
         }
         self.dropped_tables = {s.table for s in self.steps if s.change.kind == DROP_TABLE}
         self.created_tables = {s.change.table for s in self.steps if s.change.kind == CREATE_TABLE}
+        # What later (or earlier) changes do, looked up by table (before) and name or columns,
+        # so that reading a migration stays linear in its size.
+        self.foreign_keys_added: set[tuple] = set()
+        self.keys_added: set[tuple] = set()
+        self.set_again: set[tuple] = set()
+        self.indexes_dropped: dict[tuple, Change] = {}
+        for step in self.steps:
+            change = step.change
+            if change.kind == ADD_FOREIGN_KEY:
+                self.foreign_keys_added.add((step.table, step.columns_before()))
+            elif _adds_a_key(change):
+                self.keys_added.add((step.table, "name", change.name))
+                self.keys_added.add((step.table, "columns", step.columns_before()))
+            elif change.kind in (SET_DEFAULT, ADD_IDENTITY):
+                self.set_again.add((step.table, change.kind, change.column))
+            elif change.kind == DROP_INDEX and change.name:
+                self.indexes_dropped.setdefault((step.table, change.name), change)
 
     def q(self, name: str) -> str:
         return quote_name(name, self.dialect)
@@ -637,26 +654,13 @@ class _Reader:
         """A default (identity) dropped and set again on the same column, as around a change
         of type."""
         again = SET_DEFAULT if step.change.kind == DROP_DEFAULT else ADD_IDENTITY
-        return any(
-            other.change.kind == again
-            and self.same_table(step, other)
-            and other.change.column == step.change.column
-            for other in self.steps
-        )
-
-    def same_table(self, step: _Step, other: _Step) -> bool:
-        return step.table == other.table and other is not step
-
-    def same_columns(self, step: _Step, other: _Step) -> bool:
-        return bool(step.change.columns) and step.columns_before() == other.columns_before()
+        return (step.table, again, step.change.column) in self.set_again
 
     def foreign_key_stays(self, step: _Step) -> bool:
         """The key goes with its table, or is added again on the same columns (changed)."""
-        return step.table in self.dropped_tables or any(
-            other.change.kind == ADD_FOREIGN_KEY
-            and self.same_table(step, other)
-            and self.same_columns(step, other)
-            for other in self.steps
+        return step.table in self.dropped_tables or (
+            bool(step.change.columns)
+            and (step.table, step.columns_before()) in self.foreign_keys_added
         )
 
     def drops_a_key(self, step: _Step) -> bool:
@@ -667,30 +671,18 @@ class _Reader:
         )
         if not dropped or step.table in self.dropped_tables:
             return False
-        return not any(
-            _adds_a_key(other.change)
-            and self.same_table(step, other)
-            and (
-                (change.name and other.change.name == change.name) or self.same_columns(step, other)
-            )
-            for other in self.steps
+        again = (change.name and (step.table, "name", change.name) in self.keys_added) or (
+            change.columns and (step.table, "columns", step.columns_before()) in self.keys_added
         )
+        return not again
 
     def made_unique(self, step: _Step) -> bool | None:
         """True: the index was there, not unique; False: it was unique; None: it is new."""
         facts = step.change.facts
         if "was_unique" in facts:
             return not facts["was_unique"]
-        name = step.change.name
-        replaced = [
-            other.change
-            for other in self.steps
-            if other.change.kind == DROP_INDEX
-            and name
-            and other.change.name == name
-            and self.same_table(step, other)
-        ]
-        return not replaced[0].facts.get("unique") if replaced else None
+        dropped = self.indexes_dropped.get((step.table, step.change.name))
+        return None if dropped is None else not dropped.facts.get("unique")
 
     def data_dependent(self, step: _Step):
         change = step.change
