@@ -595,6 +595,12 @@ def test_sqlite_rebuild_comments_are_read_for_their_checks():
     assert ss102.statement == comment.sql
 
 
+def test_mysql_fills_a_not_null_column_instead_of_failing():
+    [risk] = risks(FIRING["MF103"][0], dialect="mysql")
+    assert risk.message.endswith("it fills the rows with 0 or ''.")
+    assert risks(FIRING["MF103"][0])[0].message.endswith("without a default.")
+
+
 def test_a_default_dropped_and_set_again_around_a_type_change_is_no_risk():
     dropped = FIRING["SS301"][0]
     again = change(k.SET_DEFAULT, column="status", sql="ALTER TABLE ... SET DEFAULT 'new';")

@@ -715,6 +715,8 @@ class _Reader:
             if change.facts.get("not_null") and not change.facts.get("has_default"):
                 check = self.count(step.table, expect="must be 0: the rows that get no value")
                 message = f'Adds NOT NULL column "{column}" to {where} without a default.'
+                if self.dialect == "mysql":
+                    message += " MySQL does not refuse it: it fills the rows with 0 or ''."
                 yield "MF103", column, message, [check]
         elif kind == SET_NOT_NULL and not self.is_added(step, column):
             nulls = f"{self.q(step.column_before(column))} IS NULL"
