@@ -12,7 +12,6 @@ from playwright.sync_api import Page, expect
 
 from specs_app.services.export import revision_sql
 from tests.browser_helpers import assert_accessible, log_in
-from tests.test_views_impact_tab import with_risks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -170,7 +169,6 @@ def test_a_change_without_migration(page: Page, live_server, spec, editor, revie
     assert_accessible(page)
 
 
-@with_risks
 @pytest.mark.parametrize("width", [1280, 390])
 def test_a_renamed_column_shows_bc102(page: Page, live_server, spec, editor, reviewer, width):
     from specs_app.services.impact import change_request_impact

@@ -63,9 +63,9 @@ def test_the_impact_tab(
     # 4 + change request, the viewer's notifications about the request marked read (one
     # UPDATE), reviews and unresolved comments (merge status), reviews again and review requests
     # (the reviewers), the members (the sidebar), then the schema records of base and draft
-    # (models + 5 child tables each: 12) for the migration and the result's DDL, the navbar's
-    # unread count, the spec's latest export
-    body = _get(client_for(reviewer), django_assert_num_queries, 25, url, {"tab": "impact"})
+    # (models + 5 child tables each: 12) for the migration and the result's DDL, the spec's risk
+    # settings, the navbar's unread count, the spec's latest export
+    body = _get(client_for(reviewer), django_assert_num_queries, 26, url, {"tab": "impact"})
     assert "RENAME COLUMN" in body and "DROP COLUMN" in body
 
 
@@ -75,6 +75,7 @@ def test_the_migration_download(
 ):
     cr = _reshaped_request(_spec(workspace, owner, size), editor)
     url = reverse("specs_app:change_request_sql", args=["acme", cr.spec.slug, cr.number])
-    # 4 + change request, the schema records of base and draft (models + 5 child tables each)
-    body = _get(client_for(reviewer), django_assert_num_queries, 17, url)
+    # 4 + change request, the schema records of base and draft (models + 5 child tables each),
+    # the spec's risk settings
+    body = _get(client_for(reviewer), django_assert_num_queries, 18, url)
     assert "RENAME COLUMN" in body and "DROP COLUMN" in body

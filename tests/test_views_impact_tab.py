@@ -3,7 +3,6 @@ COLUMN, BC102), a dropped column (destructive: marked in the Changes tab too), a
 touches no model, the dialect switch, bad input, access."""
 
 import re
-from dataclasses import fields
 
 import pytest
 from django.urls import reverse
@@ -11,15 +10,10 @@ from django.utils.html import escape
 
 from specs_app.models import DataModel, Endpoint, Field
 from specs_app.services import review as services
-from specs_app.services.impact import Impact, change_request_impact
+from specs_app.services.impact import change_request_impact
 from tests.review_helpers import edit_endpoint, open_request, ready_spec
 
 pytestmark = pytest.mark.django_db
-
-#: The risk analysis (specs_app/interchange/sql/risks.py) joins Impact when its branch merges.
-with_risks = pytest.mark.skipif(
-    "risks" not in {f.name for f in fields(Impact)}, reason="Impact has no risks yet"
-)
 
 
 def _url(cr, name="change_request") -> str:
@@ -75,7 +69,6 @@ def test_a_renamed_column(client_for, reviewer, editor, spec):
     assert "todo-cr1.sql" in body and 'class="language-sql"' in body
 
 
-@with_risks
 def test_a_renamed_column_is_bc102(client_for, reviewer, editor, spec):
     cr = renaming_a_column(spec, editor)
     impact = change_request_impact(cr)
@@ -89,7 +82,6 @@ def test_a_renamed_column_is_bc102(client_for, reviewer, editor, spec):
     assert f'<code class="risk-target">{model.table}.headline</code>' in body
 
 
-@with_risks
 def test_the_summary_counts_the_risks_by_level(client_for, reviewer, editor, spec):
     cr = dropping_a_column(spec, editor)
     impact = change_request_impact(cr)
@@ -102,7 +94,6 @@ def test_the_summary_counts_the_risks_by_level(client_for, reviewer, editor, spe
         assert re.search(badge, body)
 
 
-@with_risks
 def test_pre_migration_checks_are_copyable_sql(client_for, reviewer, editor, spec):
     cr = dropping_a_column(spec, editor)
     checks = [check for risk in change_request_impact(cr).risks for check in risk.checks]

@@ -1,8 +1,6 @@
 """What a revision's schema is in SQL, and what a change request does to the database: the DDL
 page of a published revision (and its download), the change request's migration download."""
 
-from collections import Counter
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -116,9 +114,7 @@ def migration_filename(cr, dialect: str) -> str:
 def impact_tab_context(cr, dialect: str) -> dict:
     """What the Impact tab shows: the request's impact in `dialect` and the words around it."""
     impact = change_request_impact(cr, dialect=dialect)
-    # None until the risk analysis is part of the build: the tab then says so, never "no risk".
-    risks = getattr(impact, "risks", None)
-    counts = Counter(risk.level for risk in risks or ())
+    counts = impact.risk_counts
     spec = cr.spec
     args = [spec.workspace.slug, spec.slug]
     query = "" if dialect == DEFAULT_DIALECT else "?" + urlencode({"dialect": dialect})
@@ -126,7 +122,6 @@ def impact_tab_context(cr, dialect: str) -> dict:
     return {
         "impact": impact,
         "steps": migration_steps(impact.migration),
-        "risks": risks,
         "dialect": dialect,
         "dialect_label": label,
         "dialects": DIALECT_LABELS.items(),

@@ -13,6 +13,7 @@ ALTER TABLE renames, but cannot change a column or a constraint: a table that ch
 names is rebuilt, as https://sqlite.org/lang_altertable.html#otheralter describes.
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -480,6 +481,30 @@ class _AlterPlanner:
                 new = news.get(key)
                 if new is not None:
                     yield from self.alter_column(pair, old, new, old_keys, new_keys)
+                    if not self.writer.named:
+                        yield from self.inline_changes(pair, old, new)
+
+    def inline_changes(self, pair: _Pair, old: _Column, new: _Column) -> Iterator[Change]:
+        """SQLite writes a column's UNIQUE and CHECKs in the column: a change to them is a
+        unique key or check added or dropped (its rebuild makes it)."""
+        table, facts = pair.new.model.table, self.model_uid(pair.new)
+        renamed = re.compile(rf"\b{re.escape(old.name)}\b")
+        before = {renamed.sub(new.name, piece) for piece in old.inline}
+        after = set(new.inline)
+        where = f"ALTER TABLE {self.q(table)}"
+        for piece in sorted(before - after):
+            kind = kinds.DROP_UNIQUE if piece == "UNIQUE" else kinds.DROP_CHECK
+            yield self.change(
+                kind, table, f"{where} DROP {piece} ({self.q(new.name)});", column=new.name,
+                columns=(new.name,), facts=facts,
+            )  # fmt: skip
+        for piece in sorted(after - before):
+            kind = kinds.ADD_UNIQUE if piece == "UNIQUE" else kinds.ADD_CHECK
+            clause = f"UNIQUE ({self.q(new.name)})" if piece == "UNIQUE" else piece
+            yield self.change(
+                kind, table, f"{where} ADD {clause};", column=new.name, columns=(new.name,),
+                facts={"columns_are_new": False, **facts},
+            )  # fmt: skip
 
     def alter_column(self, pair, old: _Column, new: _Column, old_keys, new_keys):
         table = pair.new.model.table
@@ -492,6 +517,10 @@ class _AlterPlanner:
         if self.dialect == "mysql":
             yield from self.modify_column(pair, old, new, retyped, was_not_null != not_null)
             return
+        # A serial is an integer with a sequence behind its default: the type changes as the
+        # integer's, the sequence on its own (ALTER … TYPE serial does not exist).
+        old_type, new_type = _integer_of(old), _integer_of(new)
+        retyped = _squeeze(old_type) != _squeeze(new_type)
         if old.identity and not new.identity:
             yield self.change(
                 kinds.DROP_IDENTITY,
@@ -509,18 +538,20 @@ class _AlterPlanner:
                 column=new.name,
                 facts=facts,
             )
+        yield from self.serial_dropped(pair, old, new)
         if retyped:
             change = type_change(old.data_type, new.data_type, old.type_sql, new.type_sql)
-            using = f" USING {column}::{new.type_sql}" if change.needs_using else ""
+            using = f" USING {_using(column, old.data_type, new)}" if change.needs_using else ""
             yield self.change(
                 kinds.ALTER_TYPE,
                 table,
-                f"{where} ALTER COLUMN {column} TYPE {new.type_sql}{using};",
+                f"{where} ALTER COLUMN {column} TYPE {new_type}{using};",
                 column=new.name,
                 old=old.type_sql,
                 new=new.type_sql,
                 facts={"narrowing": change.narrowing, "rewrites": change.rewrites, **facts},
             )
+        yield from self.serial_added(pair, old, new, retyped)
         if new.default and (default_dropped or old.default != new.default):
             yield self.change(
                 kinds.SET_DEFAULT,
@@ -553,6 +584,45 @@ class _AlterPlanner:
                 column=new.name,
                 facts=facts,
             )
+
+    def serial_dropped(self, pair: _Pair, old: _Column, new: _Column) -> Iterator[Change]:
+        if not _is_serial(old) or _is_serial(new):
+            return
+        table = pair.new.model.table
+        sequence = self.q(f"{pair.old.model.table}_{old.name}_seq"[:63])
+        yield self.change(
+            kinds.DROP_DEFAULT,
+            table,
+            f"ALTER TABLE {self.q(table)} ALTER COLUMN {self.q(new.name)} DROP DEFAULT;",
+            column=new.name,
+            facts={"sequence": True, **self.model_uid(pair.new)},
+        )
+        yield self.change(kinds.SUPPORT, table, f"DROP SEQUENCE IF EXISTS {sequence};")
+
+    def serial_added(self, pair: _Pair, old: _Column, new: _Column, retyped: bool):
+        table = pair.new.model.table
+        if _is_serial(old) and _is_serial(new) and retyped:
+            sequence = self.q(f"{pair.old.model.table}_{old.name}_seq"[:63])
+            sql = f"ALTER SEQUENCE IF EXISTS {sequence} AS {_integer_of(new)};"
+            yield self.change(kinds.SUPPORT, table, sql)
+        if _is_serial(old) or not _is_serial(new):
+            return
+        name = f"{table}_{new.name}_seq"[:63]
+        yield self.change(
+            kinds.SUPPORT,
+            table,
+            f"CREATE SEQUENCE {self.q(name)} AS {_integer_of(new)} "
+            f"OWNED BY {self.q(table)}.{self.q(new.name)};",
+        )
+        literal = "'" + self.q(name).replace("'", "''") + "'"
+        yield self.change(
+            kinds.SET_DEFAULT,
+            table,
+            f"ALTER TABLE {self.q(table)} ALTER COLUMN {self.q(new.name)} "
+            f"SET DEFAULT nextval({literal});",
+            column=new.name,
+            facts={"sequence": True, **self.model_uid(pair.new)},
+        )
 
     def modify_column(self, pair, old: _Column, new: _Column, retyped: bool, nullness: bool):
         """MySQL changes a column by writing it whole."""
@@ -694,8 +764,10 @@ class _SqlitePlanner(_AlterPlanner):
             new = news[key]
             if old.parts("c") != new.parts("c"):
                 return True
+        # SQLite renames a constraint the spec names only by rebuilding its table.
         same_constraints = all(
-            old is not None and new is not None for old, new in self.kept_constraints(pair)
+            old is not None and new is not None and old.name == new.name
+            for old, new in self.kept_constraints(pair)
         )
         same_keys = all(
             old is not None and new is not None for old, new in self.kept_foreign_keys(pair)
@@ -816,6 +888,36 @@ def _mysql_key_indexed(table: _Table, key: _ForeignKey) -> bool:
         names = [c.name for c in (params.args.get("columns") or [])] if params else []
         leading.append(names)
     return any(columns[: len(key.columns)] == key.columns for columns in leading)
+
+
+_SERIALS = {
+    exp.DataType.Type.SMALLSERIAL: "smallint",
+    exp.DataType.Type.SERIAL: "integer",
+    exp.DataType.Type.BIGSERIAL: "bigint",
+}
+
+
+def _is_serial(column: _Column) -> bool:
+    return column.data_type is not None and column.data_type.this in _SERIALS
+
+
+def _integer_of(column: _Column) -> str:
+    """The column's type, a serial's as the integer type it is."""
+    return _SERIALS[column.data_type.this] if _is_serial(column) else column.type_sql
+
+
+def _using(column: str, old: exp.DataType | None, new: _Column) -> str:
+    """The cast of a USING. PostgreSQL casts boolean only to and from integer, and any type
+    through text (which fails only on a value the new type cannot read)."""
+    numbers = exp.DataType.NUMERIC_TYPES
+    if old is not None and new.data_type is not None:
+        pair = {old.this, new.data_type.this}
+        boolean = exp.DataType.Type.BOOLEAN
+        if boolean in pair and pair - {boolean} <= numbers:
+            return f"{column}::integer::{new.type_sql}"
+        if pair <= numbers or old.this in exp.DataType.TEXT_TYPES:
+            return f"{column}::{new.type_sql}"
+    return f"{column}::text::{new.type_sql}"
 
 
 def _squeeze(text: str) -> str:
