@@ -64,9 +64,13 @@ def test_the_impact_tab(
     # UPDATE), reviews and unresolved comments (merge status), reviews again and review requests
     # (the reviewers), the members (the sidebar), then the schema records of base and draft
     # (models + 5 child tables each: 12) for the migration and the result's DDL, the spec's risk
-    # settings, the navbar's unread count, the spec's latest export
-    body = _get(client_for(reviewer), django_assert_num_queries, 26, url, {"tab": "impact"})
+    # settings (twice: the cache key's, the service's), the navbar's unread count, the spec's
+    # latest export
+    body = _get(client_for(reviewer), django_assert_num_queries, 27, url, {"tab": "impact"})
     assert "RENAME COLUMN" in body and "DROP COLUMN" in body
+    # The impact is kept per edit: the second view reads only the settings of its key.
+    again = _get(client_for(reviewer), django_assert_num_queries, 14, url, {"tab": "impact"})
+    assert again.count('data-testid="risk"') == body.count('data-testid="risk"') > 0
 
 
 @size_param
@@ -75,7 +79,8 @@ def test_the_migration_download(
 ):
     cr = _reshaped_request(_spec(workspace, owner, size), editor)
     url = reverse("specs_app:change_request_sql", args=["acme", cr.spec.slug, cr.number])
-    # 4 + change request, the schema records of base and draft (models + 5 child tables each),
-    # the spec's risk settings
-    body = _get(client_for(reviewer), django_assert_num_queries, 18, url)
+    # 4 + change request, the spec's risk settings (the cache key's), the schema records of base
+    # and draft (models + 5 child tables each), the risk settings again (the service's)
+    body = _get(client_for(reviewer), django_assert_num_queries, 19, url)
     assert "RENAME COLUMN" in body and "DROP COLUMN" in body
+    assert _get(client_for(reviewer), django_assert_num_queries, 6, url) == body  # kept

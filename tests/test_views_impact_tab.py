@@ -225,3 +225,20 @@ def test_a_first_change_creates_everything(client_for, reviewer, editor, workspa
     body = _body(client_for(reviewer).get(_url(cr), {"tab": "impact"}))
     assert "against an empty database" in body
     assert 'data-kind="create_table"' in body and "CREATE TABLE notes" in body
+
+
+def test_the_kept_impact_follows_edits_and_risk_settings(client_for, owner, reviewer, editor, spec):
+    from specs_app.services.risk_settings import risk_settings_save
+
+    cr = renaming_a_column(spec, editor)
+    client = client_for(reviewer)
+    assert 'data-code="BC102"' in _body(client.get(_url(cr), {"tab": "impact"}))
+    risk_settings_save(spec=spec, actor=owner, settings={"BC102": "off"})
+    assert 'data-code="BC102"' not in _body(client.get(_url(cr), {"tab": "impact"}))
+    field = Field.objects.get(model=_first_model(cr), name="headline")
+    services.change_request_update(
+        change_request=cr, actor=editor, row=field, expected_version=field.version, name="title"
+    )
+    cr.refresh_from_db()
+    body = _body(client.get(_url(cr), {"tab": "impact"}))
+    assert "This change needs no database migration" in body  # renamed back

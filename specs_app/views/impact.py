@@ -12,7 +12,8 @@ from specs_app.access import get_change_request_for_user
 from specs_app.interchange.sql.changes import KIND_LABELS, SUPPORT
 from specs_app.interchange.sql.writer import DIALECTS, comment_count
 from specs_app.services.export import revision_sql
-from specs_app.services.impact import DESTRUCTIVE, change_request_impact
+from specs_app.services.impact import DESTRUCTIVE
+from specs_app.services.selectors import change_request_impact_of_edit
 from specs_app.views.context import require_revision, revision_page_context
 
 #: The dialects as people name them, in the order the switch shows them.
@@ -113,7 +114,7 @@ def migration_filename(cr, dialect: str) -> str:
 
 def impact_tab_context(cr, dialect: str) -> dict:
     """What the Impact tab shows: the request's impact in `dialect` and the words around it."""
-    impact = change_request_impact(cr, dialect=dialect)
+    impact = change_request_impact_of_edit(cr, dialect=dialect)
     counts = impact.risk_counts
     spec = cr.spec
     args = [spec.workspace.slug, spec.slug]
@@ -173,7 +174,7 @@ def change_request_sql_download(request: HttpRequest, ws: str, spec: str, number
         dialect = wanted_dialect(request)
     except UnknownDialect as exc:
         return bad_dialect(request, exc)
-    migration = change_request_impact(cr, dialect=dialect).migration
+    migration = change_request_impact_of_edit(cr, dialect=dialect).migration
     if not migration.changes:
         raise Http404(
             f"Change request #{cr.number} needs no database migration: there is no SQL to download."
