@@ -143,7 +143,7 @@ def test_added_and_dropped_columns_and_tables():
 
     migration = migrate(BASE, edited(BASE, edit))
 
-    assert kinds_of(migration) == [kinds.DROP_COLUMN, kinds.CREATE_TABLE, kinds.ADD_COLUMN]
+    assert kinds_of(migration) == [kinds.DROP_COLUMN, kinds.ADD_COLUMN, kinds.CREATE_TABLE]
     assert "ALTER TABLE tasks DROP COLUMN title;" in migration.sql
     assert "ALTER TABLE tasks ADD COLUMN done boolean NOT NULL DEFAULT false;" in migration.sql
     created = next(c for c in migration.changes if c.kind == kinds.CREATE_TABLE)
@@ -162,6 +162,19 @@ def test_a_dropped_table_goes_after_the_keys_that_name_it():
     assert migration.sql.index("DROP CONSTRAINT tasks_user_id_fkey") < migration.sql.index(
         "DROP TABLE users"
     )
+
+
+def test_a_key_named_by_a_dropped_table_goes_after_it_and_comes_before_a_new_one():
+    def unkeyed(s):
+        s.models[0].fields[0].primary_key = False
+        s.models[0].fields[0].auto = False
+
+    without = edited(schema(users()), unkeyed)
+    sql = migration_between(BASE, without, "postgresql").sql
+    assert sql.index("DROP TABLE tasks") < sql.index("DROP CONSTRAINT users_pkey")
+
+    sql = migration_between(without, BASE, "postgresql").sql
+    assert sql.index("ADD PRIMARY KEY (id)") < sql.index("CREATE TABLE tasks")
 
 
 def test_two_dropped_tables_in_a_cycle_drop_a_key_first():

@@ -7,8 +7,9 @@ first written by the DDL writer, so the migration creates exactly what the DDL o
 would, under the same names.
 
 PostgreSQL and MySQL get one `ALTER` per change, in an order where each statement runs: what goes
-is dropped first (foreign keys, indexes, constraints, tables, columns), then names change, then
-what comes is created, foreign keys last, once the tables and keys they name exist. SQLite's
+is dropped first (foreign keys, indexes, tables, then keys and columns), then names change, then
+what comes is created (columns, keys, tables, indexes), foreign keys last, once the tables and
+keys they name exist. SQLite's
 ALTER TABLE renames, but cannot change a column or a constraint: a table that changes more than
 names is rebuilt, as https://sqlite.org/lang_altertable.html#otheralter describes.
 """
@@ -141,16 +142,18 @@ class _AlterPlanner:
         yield from self.extensions()
         yield from self.drop_foreign_keys()
         yield from self.drop_indexes()
-        yield from self.drop_constraints()
+        # A dropped table's foreign keys go with it, before the keys they name.
         yield from self.drop_tables()
+        yield from self.drop_constraints()
         yield from self.drop_columns()
         yield from self.rename_tables()
         yield from self.rename_columns()
         yield from self.rename_kept()
-        yield from self.create_tables()
         yield from self.add_columns()
         yield from self.alter_columns()
+        # A new table's foreign keys may name a key added to a kept table.
         yield from self.add_constraints()
+        yield from self.create_tables()
         yield from self.create_indexes()
         yield from self.add_foreign_keys()
 
