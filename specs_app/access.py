@@ -87,10 +87,15 @@ def get_revision_for_user(spec: Spec, number: str | int | None) -> Revision:
     try:
         wanted = int(str(number).lstrip("r"))
     except ValueError:
-        raise Http404("No such revision.") from None
+        raise Http404(f"No such revision: {str(number)[:20]!r} is not a revision number.") from None
     if spec.head and spec.head.number == wanted:
         return spec.head
-    return get_object_or_404(Revision, spec=spec, number=wanted, state=Revision.State.PUBLISHED)
+    revision = Revision.objects.filter(
+        spec=spec, number=wanted, state=Revision.State.PUBLISHED
+    ).first()
+    if revision is None:
+        raise Http404(f"No such revision: {spec.title} has no published revision r{wanted}.")
+    return revision
 
 
 def get_endpoint_for_user(revision: Revision, uid) -> Endpoint:

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from specs_app.views import browse, editor, history, imports, inbox, markdown, members, review
+from specs_app.views import (
+    browse,
+    editor,
+    history,
+    impact,
+    imports,
+    inbox,
+    markdown,
+    members,
+    review,
+)
 from specs_app.views import exports as export_views
 from specs_app.views import lint as lint_views
 
@@ -35,6 +45,10 @@ urlpatterns = [
     ),
     path("w/<slug:ws>/s/<slug:spec>/models/<uuid:uid>/", browse.model_detail, name="model_detail"),
     path("w/<slug:ws>/s/<slug:spec>/markdown/", markdown.revision_markdown, name="markdown"),
+    path("w/<slug:ws>/s/<slug:spec>/ddl/", impact.revision_ddl, name="ddl"),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/ddl/download/", impact.revision_ddl_download, name="ddl_download"
+    ),
     path("w/<slug:ws>/s/<slug:spec>/lint/rules/", lint_views.lint_rules, name="lint_rules"),
     path(
         "w/<slug:ws>/s/<slug:spec>/settings/lint/", lint_views.lint_settings, name="lint_settings"
@@ -116,6 +130,11 @@ urlpatterns = [
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/",
         review.change_request_detail,
         name="change_request",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/migration.sql",
+        impact.change_request_sql_download,
+        name="change_request_sql",
     ),
     path(
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/submit/",

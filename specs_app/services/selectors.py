@@ -31,6 +31,7 @@ from specs_app.services.diff import (
     markdown_diff,
     snapshot_diff,
 )
+from specs_app.services.impact import change_request_impact
 from specs_app.services.lint import (
     Finding,
     LintReport,
@@ -42,6 +43,7 @@ from specs_app.services.lint import (
 )
 from specs_app.services.notifications import mentions_for
 from specs_app.services.render import markdown_to_safe_html
+from specs_app.services.risk_settings import risk_settings_load
 from specs_app.services.snapshot import label, revision_snapshot
 
 # Lint findings.
@@ -126,6 +128,34 @@ def change_request_diff(change_request: ChangeRequest) -> dict:
     cr = change_request
     parts = ("changes", _CARDS, cr.base_id, cr.working_id, cr.content_version)
     return remembered(parts, lambda: _draft_diff(cr))
+
+
+def change_request_impact_of_edit(change_request: ChangeRequest, dialect: str = "postgresql"):
+    """The request's impact (services/impact.change_request_impact) as of its last edit, in
+    `dialect`, under the spec's risk settings: computed once per edit, dialect and settings (the
+    migration of a big spec takes seconds: 2 s for 60 models, 7.5 s for 300). The settings are
+    read here (one query) to be part of the key; the service reads them again when it computes.
+    Were they changed in the instant between the two reads, the findings of the new settings
+    would be kept under the old ones' key, until the request's next edit."""
+    cr = change_request
+    settings = risk_settings_load(cr.spec)
+    parts = (
+        "impact",
+        cr.base_id,
+        cr.working_id,
+        cr.content_version,
+        dialect,
+        tuple(sorted(settings.items())),
+    )
+    return remembered(parts, lambda: change_request_impact(cr, dialect=dialect))
+
+
+def change_request_destructive_uids(change_request: ChangeRequest) -> frozenset[str]:
+    """The uids of the models whose change in the request drops a table, column or foreign key
+    (the Changes tab marks them): computed once per edit, like the diff beside them."""
+    cr = change_request
+    parts = ("destructive", cr.base_id, cr.working_id, cr.content_version)
+    return remembered(parts, lambda: frozenset(change_request_impact(cr).destructive_model_uids))
 
 
 def _viewed(cr: ChangeRequest, viewer, groups: list[dict]) -> dict:

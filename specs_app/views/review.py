@@ -44,6 +44,7 @@ from specs_app.services.review import (
 from specs_app.services.selectors import (
     change_request_changes,
     change_request_checks,
+    change_request_destructive_uids,
     change_request_threads,
     change_request_timeline,
 )
@@ -58,6 +59,13 @@ from specs_app.services.threads import (
 from specs_app.services.viewed import item_mark_viewed
 from specs_app.views.confirm import Confirmation, confirmation_page, confirmed
 from specs_app.views.exports import export_outcome
+from specs_app.views.impact import (
+    DEFAULT_DIALECT,
+    UnknownDialect,
+    bad_dialect,
+    impact_tab_context,
+    wanted_dialect,
+)
 
 
 def _cr_url(cr) -> str:
@@ -84,6 +92,12 @@ def change_request_detail(request: HttpRequest, ws: str, spec: str, number: int)
     cr, membership = get_change_request_for_user(request.user, ws, spec, number)
     notifications_mark_seen(user=request.user, change_request=cr)  # seen: read (one UPDATE)
     tab = request.GET.get("tab", "conversation")
+    dialect = DEFAULT_DIALECT
+    if tab == "impact":
+        try:
+            dialect = wanted_dialect(request)
+        except UnknownDialect as exc:
+            return bad_dialect(request, exc)
     status = merge_status(cr)
     reviewers = change_request_reviewers(cr)
     can_edit = membership.role_enum.at_least(Role.EDITOR)
@@ -107,15 +121,24 @@ def change_request_detail(request: HttpRequest, ws: str, spec: str, number: int)
         "comment_form": CommentForm(),
         "review_form": ReviewForm(),
     }
-    context.update(_tab_context(tab, cr, request))
+    context.update(_tab_context(tab, cr, request, dialect))
     return render(request, "specs_app/review/detail.html", context)
 
 
-def _tab_context(tab: str, cr, request: HttpRequest) -> dict:
+def _tab_context(tab: str, cr, request: HttpRequest, dialect: str = DEFAULT_DIALECT) -> dict:
     if tab == "changes":
         changes = change_request_changes(cr, viewer=request.user)
         split = request.GET.get("diff") == "split"
-        return {**changes, "split": split, "threads": change_request_threads(cr)}
+        # The models whose change drops a table, column or foreign key get a mark that leads to
+        # the Impact tab.
+        destructive = change_request_destructive_uids(cr)
+        groups = [
+            {**group, "destructive": str(group["uid"]) in destructive}
+            for group in changes["groups"]
+        ]
+        return {**changes, "groups": groups, "split": split, "threads": change_request_threads(cr)}
+    if tab == "impact":
+        return impact_tab_context(cr, dialect)
     if tab == "checks":
         return change_request_checks(cr)
     mentions = mentions_for(change_request=cr, texts=[cr.description])

@@ -1,18 +1,67 @@
 // Spec Studio's own behaviour. Everything works without it; this only adds conveniences.
+// Copy buttons: data-copy-target names the element whose text (or value) is copied. The button
+// says "Copied" for two seconds (and a polite live region says it to screen readers). The
+// clipboard API needs a secure context (HTTPS or localhost): elsewhere the text is selected and
+// copied the old way, or left selected with a hint to press Ctrl+C.
+function selectText(source) {
+  if (source.select) {
+    source.select();
+    return;
+  }
+  const range = document.createRange();
+  range.selectNodeContents(source);
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+}
+
+function copyStatus() {
+  let status = document.getElementById("copy-status");
+  if (!status) {
+    status = document.createElement("div");
+    status.id = "copy-status";
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    document.body.append(status);
+  }
+  return status;
+}
+
+async function copyText(source) {
+  const text = source.value ?? source.textContent;
+  if (navigator.clipboard && window.isSecureContext) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch (error) {
+      // refused (no permission, page not focused): fall back below
+    }
+  }
+  selectText(source);
+  try {
+    return document.execCommand("copy");
+  } catch (error) {
+    return false;
+  }
+}
+
 document.addEventListener("click", async (event) => {
   const button = event.target.closest("[data-copy-target]");
   if (!button) return;
   const source = document.getElementById(button.dataset.copyTarget);
   if (!source) return;
-  const label = button.textContent;
-  try {
-    await navigator.clipboard.writeText(source.value ?? source.textContent);
-    button.textContent = "Copied";
-  } catch (error) {
-    source.select?.();
-    button.textContent = "Press Ctrl+C to copy";
-  }
-  setTimeout(() => { button.textContent = label; }, 2000);
+  button.dataset.copyLabel ??= button.innerHTML;
+  const copied = await copyText(source);
+  const said = copied ? "Copied" : "Press Ctrl+C to copy";
+  button.textContent = said;
+  button.classList.toggle("is-copied", copied);
+  copyStatus().textContent = said;
+  clearTimeout(Number(button.dataset.copyTimer));
+  button.dataset.copyTimer = setTimeout(() => {
+    button.innerHTML = button.dataset.copyLabel;
+    button.classList.remove("is-copied");
+    copyStatus().textContent = "";
+  }, 2000);
 });
 
 // Warn before leaving a page with typing that was not saved. A field counts when it sits in, or
