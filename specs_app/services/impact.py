@@ -8,7 +8,6 @@ from specs_app.interchange.sql import changes as kinds
 from specs_app.interchange.sql.changes import Migration
 from specs_app.interchange.sql.migration import migration_between
 from specs_app.interchange.sql.risks import Risk, migration_risks
-from specs_app.interchange.sql.writer import schema_ddl
 from specs_app.models import ChangeRequest, Revision, Spec
 from specs_app.services.export import revision_schema_records
 from specs_app.services.risk_settings import risk_settings_load
@@ -65,7 +64,7 @@ def impact_between(
     return Impact(
         dialect=dialect,
         migration=migration,
-        result_ddl=schema_ddl(target, dialect),
+        result_ddl=migration.target_ddl,
         risks=migration_risks(migration, risk_settings_load(spec)),
         destructive_model_uids=destructive,
     )

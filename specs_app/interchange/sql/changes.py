@@ -95,6 +95,8 @@ class Migration:
 
     dialect: str
     changes: list[Change] = field(default_factory=list)
+    #: The DDL of the schema the migration leads to.
+    target_ddl: str = ""
 
     @property
     def statements(self) -> int:

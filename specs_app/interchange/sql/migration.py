@@ -42,7 +42,8 @@ def migration_between(base: ParsedSchema, target: ParsedSchema, dialect: str) ->
         raise ValueError(f"unknown dialect {dialect!r}; one of {', '.join(DIALECTS)}")
     old, new = _Side(schema_tables(base, dialect)), _Side(schema_tables(target, dialect))
     planner = _SqlitePlanner if dialect == "sqlite" else _AlterPlanner
-    return Migration(dialect=dialect, changes=list(planner(old, new, DIALECTS[dialect]).plan()))
+    changes = list(planner(old, new, DIALECTS[dialect]).plan())
+    return Migration(dialect=dialect, changes=changes, target_ddl=new.writer.text)
 
 
 # -- the two sides -----------------------------------------------------------------------------
@@ -159,12 +160,24 @@ class _AlterPlanner:
 
     # -- what the two sides share, and what differs -------------------------------------------
 
+    def stable(self, pair: _Pair) -> bool:
+        """Whether the table and its columns keep their names: then a check or an index means
+        the same on both sides exactly when its text is the same (no need to read it)."""
+        if pair.old.model.table != pair.new.model.table:
+            return False
+        names = {_column_key(c): c.name for c in pair.old.columns}
+        return names == {_column_key(c): c.name for c in pair.new.columns}
+
     def kept_constraints(
         self, pair: _Pair
     ) -> Iterator[tuple[_Constraint | None, _Constraint | None]]:
         """(old, new) for every constraint of a kept table; None on the side that lacks it."""
-        olds = {self.old.constraint_signature(pair.old, c): c for c in pair.old.constraints}
-        news = {self.new.constraint_signature(pair.new, c): c for c in pair.new.constraints}
+        if self.stable(pair):
+            olds = {f"{c.kind} {c.body}": c for c in pair.old.constraints}
+            news = {f"{c.kind} {c.body}": c for c in pair.new.constraints}
+        else:
+            olds = {self.old.constraint_signature(pair.old, c): c for c in pair.old.constraints}
+            news = {self.new.constraint_signature(pair.new, c): c for c in pair.new.constraints}
         for signature, constraint in olds.items():
             yield constraint, news.get(signature)
         for signature, constraint in news.items():
@@ -183,11 +196,10 @@ class _AlterPlanner:
     def kept_indexes(self, pair: _Pair):
         olds = {_index_key(i): i for i in pair.old.indexes}
         news = {_index_key(i): i for i in pair.new.indexes}
+        stable = self.stable(pair)
         for key, index in olds.items():
             other = news.get(key)
-            if other is not None and self.old.index_signature(
-                pair.old, index
-            ) != self.new.index_signature(pair.new, other):
+            if other is not None and self.index_changed(pair, index, other, stable):
                 yield index, None  # changed: dropped and created again
                 yield None, other
             else:
@@ -195,6 +207,13 @@ class _AlterPlanner:
         for key, index in news.items():
             if key not in olds:
                 yield None, index
+
+    def index_changed(self, pair: _Pair, old: _Index, new: _Index, stable: bool) -> bool:
+        if stable and " ON " not in old.name + new.name:
+            # The statement's text after the index's name: same text, same index.
+            after = old.sql.split(" ON ", 1)[1] != new.sql.split(" ON ", 1)[1]
+            return after or old.unique != new.unique
+        return self.old.index_signature(pair.old, old) != self.new.index_signature(pair.new, new)
 
     def model_uid(self, table: _Table) -> dict:
         return {"model_uid": table.model.uid}

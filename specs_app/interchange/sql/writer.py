@@ -176,7 +176,7 @@ def schema_tables(schema: ParsedSchema, dialect: str) -> "_Writer":
     """The writer once it has written `schema`: its tables as parts (columns, constraints, keys,
     indexes), the extensions it needs and its comments, for the migration writer."""
     writer = _Writer(schema, DIALECTS[dialect])
-    writer.write()
+    writer.text = writer.write()
     return writer
 
 
@@ -198,6 +198,7 @@ class _Writer:
         # pg_dump writes them), so that a migration can drop or rename it by that name.
         self.named = dialect in ("postgres", "mysql")
         self.tables: list[_Table] = []
+        self.text = ""  # the DDL, once written
 
     # -- names ----------------------------------------------------------------------------
 
@@ -330,9 +331,10 @@ class _Writer:
                 return exp.DataType.build("text"), text
             return self.fallback(table, item, f"type {text} is a PostgreSQL extension's")
         own = _build(text, self.dialect)
-        source = None  # a dialect's reading of a spelling it does not hold can lose a part
-        for dialect in _SOURCE_DIALECTS:
-            source = source or _build(text, dialect)
+        source, source_dialect = None, ""
+        for dialect in _SOURCE_DIALECTS:  # a reading of a spelling it does not hold can lose a part
+            if source is None:
+                source, source_dialect = _build(text, dialect), dialect
         if source is not None and source.this == exp.DataType.Type.ENUM:
             return self.enum_type(table, item, source)
         if source is None or source.this == exp.DataType.Type.USERDEFINED:
@@ -343,9 +345,10 @@ class _Writer:
             and source.expressions
         ):
             return self.fallback(table, item, f"type {text}: PostgreSQL's TEXT takes no length")
-        if own is not None and _same(self.render(own), text) and self.spelled(text):
+        spelled_as_own = own is not None and self.spelled(text)
+        if spelled_as_own and _same(_rendered(text, self.dialect, self.dialect), text):
             return own, text
-        rendered = self.render(source)
+        rendered = _rendered(text, source_dialect, self.dialect)
         if self.dialect == "sqlite" and not self.spelled(rendered):
             return self.fallback(table, item, f"type {text} has no SQLite spelling")
         if self.dialect == "mysql" and source.this == exp.DataType.Type.ARRAY:
@@ -356,15 +359,6 @@ class _Writer:
         """Whether the dialect reads `text` as a type name (SQLite reads only words and up to two
         numbers in parentheses)."""
         return self.dialect != "sqlite" or bool(_SQLITE_TYPE.fullmatch(text))
-
-    def render(self, data_type: exp.DataType) -> str:
-        data_type = data_type.copy()
-        if self.dialect != "mysql" and data_type.this in exp.DataType.INTEGER_TYPES:
-            data_type.set("expressions", [])  # a display width, which only MySQL reads
-        params = [p for p in data_type.expressions if isinstance(p, exp.DataTypeParam)]
-        if any(not (isinstance(p.this, exp.Literal) and p.this.is_number) for p in params):
-            data_type.set("expressions", [])  # VARCHAR(MAX): no bound
-        return data_type.sql(dialect=self.dialect)
 
     def fallback(self, table: _Table, item: ParsedField, why: str):
         text = exp.DataType.build("text").sql(dialect=self.dialect)
@@ -777,10 +771,30 @@ def _same(rendered: str, written: str) -> bool:
 
 
 def _build(text: str, dialect: str) -> exp.DataType | None:
+    """`text` read as a type by `dialect`'s rules, or None. A big schema repeats a few types
+    thousands of times: each is parsed once (and copied, as callers may change it)."""
+    data_type = _parsed_type(text, dialect)
+    return data_type.copy() if data_type is not None else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_type(text: str, dialect: str) -> exp.DataType | None:
     try:
         return exp.DataType.build(text, dialect=dialect)
     except Exception:
         return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _rendered(text: str, source_dialect: str, dialect: str) -> str:
+    """The type `text` (as `source_dialect` reads it) as `dialect` writes it."""
+    data_type = _build(text, source_dialect)
+    if dialect != "mysql" and data_type.this in exp.DataType.INTEGER_TYPES:
+        data_type.set("expressions", [])  # a display width, which only MySQL reads
+    params = [p for p in data_type.expressions if isinstance(p, exp.DataTypeParam)]
+    if any(not (isinstance(p.this, exp.Literal) and p.this.is_number) for p in params):
+        data_type.set("expressions", [])  # VARCHAR(MAX): no bound
+    return data_type.sql(dialect=dialect)
 
 
 def _parse_expression(text: str) -> exp.Expression | None:
