@@ -95,9 +95,9 @@ def test_bench_prints_each_operation_and_page_with_queries_and_ratios():
     assert {f["database"] for f in report} in ({"sqlite"}, {"postgresql"})
     assert all(f["spec"]["endpoints"] == 10 and f["spec"]["models"] == 3 for f in report)
     figures = {figure["name"]: figure for figure in report}
-    operations = ["fork", "export", "import", "lint", "diff", "merge"]
-    pages = ["spec", "endpoint_editor", "model_editor", "changes", "conversation", "dashboard"]
-    pages += ["inbox", "compare", "markdown"]
+    operations = ["fork", "export", "import", "lint", "diff", "migration", "merge"]
+    pages = ["spec", "endpoint_editor", "model_editor", "changes", "impact", "ddl"]
+    pages += ["conversation", "dashboard", "inbox", "compare", "markdown"]
     assert list(figures) == [*operations, "page:trivial", *(f"page:{p}" for p in pages)]
     for figure in figures.values():
         assert figure["seconds"] > 0 and figure["queries"] >= 0

@@ -25,6 +25,7 @@ from specs_app.perf.bigspec import BigSpecSize, big_spec_markdown, make_big_spec
 from specs_app.services import review
 from specs_app.services.diff import revision_diff
 from specs_app.services.export import revision_export
+from specs_app.services.impact import change_request_impact
 from specs_app.services.imports import spec_import
 from specs_app.services.lint import lint_revision
 from specs_app.services.revisions import revision_row_count
@@ -205,6 +206,9 @@ def measure_operations(scene: Scene, size: BigSpecSize, runs: int) -> list[Figur
         ),
         measure("lint", lambda _: lint_revision(_fresh(spec).head), runs=runs),
         measure("diff", lambda _: revision_diff(old=diffed.base, new=diffed.working), runs=runs),
+        # Both schemas as DDL, the migration between them and its risks (the Impact tab's work
+        # before its cache).
+        measure("migration", lambda _: change_request_impact(diffed), runs=runs),
         measure(
             "merge",
             lambda second: review.change_request_merge(change_request=second, actor=scene.editor),
@@ -245,6 +249,8 @@ def page_urls(scene: Scene) -> dict[str, str]:
         "endpoint_editor": reverse("specs_app:editor_item", args=[*edit, "endpoint", endpoint.uid]),
         "model_editor": reverse("specs_app:editor_item", args=[*edit, "model", model.uid]),
         "changes": reverse("specs_app:change_request", args=edit) + "?tab=changes",
+        "impact": reverse("specs_app:change_request", args=edit) + "?tab=impact",
+        "ddl": reverse("specs_app:ddl", args=[ws, slug]),
         "conversation": reverse("specs_app:change_request", args=edit),
         "dashboard": reverse("specs_app:workspace_list"),
         "inbox": reverse("specs_app:inbox"),
