@@ -61,12 +61,12 @@ def test_changes_tab_with_threads(
 ):
     cr = _changed_request(_spec(workspace, owner, size), editor)
     roots = _threads(cr, reviewer, editor, size)
-    # test_changes_tab's 80 (the comments among them) + the endpoints and the models the
+    # test_changes_tab's 81 (the comments among them) + the endpoints and the models the
     # threads sit on (their current values, for "outdated")
     body = _get(
         client_for(reviewer),
         django_assert_num_queries,
-        82,
+        83,
         _cr_url(cr, "change_request"),
         {"tab": "changes"},
     )

@@ -155,7 +155,11 @@ def change_request_destructive_uids(change_request: ChangeRequest) -> frozenset[
     (the Changes tab marks them): computed once per edit, like the diff beside them."""
     cr = change_request
     parts = ("destructive", cr.base_id, cr.working_id, cr.content_version)
-    return remembered(parts, lambda: frozenset(change_request_impact(cr).destructive_model_uids))
+    # Through the Impact tab's own computation (and cache): whichever tab is opened first
+    # serves both.
+    return remembered(
+        parts, lambda: frozenset(change_request_impact_of_edit(cr).destructive_model_uids)
+    )
 
 
 def _viewed(cr: ChangeRequest, viewer, groups: list[dict]) -> dict:
