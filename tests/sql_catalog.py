@@ -237,8 +237,12 @@ def _sqlite_checks(sql: str) -> list[str]:
         node = sqlglot.parse_one(sql, read="sqlite")
     except sqlglot.errors.ParseError:
         return [f"unread: {_squeezed(sql)}"]
-    checks = [c.this.sql(dialect="sqlite") for c in node.find_all(exp.CheckColumnConstraint)]
-    return sorted(_squeezed(check) for check in checks)
+    checks = []
+    for check in node.find_all(exp.CheckColumnConstraint):
+        named = check.find_ancestor(exp.Constraint)
+        prefix = f"constraint {named.this.name} " if named is not None else ""
+        checks.append(prefix + _squeezed(check.this.sql(dialect="sqlite")))
+    return sorted(checks)
 
 
 def sqlite_apply(ddl: str, script: str = "") -> dict:
