@@ -75,10 +75,16 @@ def test_columns_carry_type_not_null_default_and_unique():
     assert text == (
         "CREATE TABLE users (\n"
         "  id varchar(64) PRIMARY KEY,\n"
-        "  email varchar(255) NOT NULL UNIQUE,\n"
+        "  email varchar(255) NOT NULL,\n"
         "  name varchar(100),\n"
-        "  created_at timestamp NOT NULL DEFAULT now()\n"
+        "  created_at timestamp NOT NULL DEFAULT now(),\n"
+        "  CONSTRAINT users_email_key UNIQUE (email)\n"
         ");\n"
+    )
+    # SQLite's constraints are never dropped by name (a migration rebuilds the table): unnamed.
+    assert "  email TEXT(255) NOT NULL UNIQUE\n" in ddl(
+        model("users", field("id", primary_key=True), field("email", "varchar(255)", unique=True)),
+        dialect="sqlite",
     )
 
 
@@ -125,7 +131,7 @@ def test_a_cycle_of_foreign_keys_is_closed_by_alter_table():
 
     assert text.index("CREATE TABLE a") < text.index("CREATE TABLE b")
     assert "REFERENCES b" not in text.split("CREATE TABLE b")[0]
-    assert "ALTER TABLE a ADD CONSTRAINT fk_a_b_id FOREIGN KEY (b_id) REFERENCES b (id);" in text
+    assert "ALTER TABLE a ADD CONSTRAINT a_b_id_fkey FOREIGN KEY (b_id) REFERENCES b (id);" in text
     assert text.index("ALTER TABLE") > text.index("CREATE TABLE b")
     sqlite_text = ddl(a, b, dialect="sqlite")
     assert "ALTER TABLE" not in sqlite_text
@@ -151,8 +157,9 @@ def test_unique_check_and_indexes_with_expressions_and_sort_order():
 
     text = ddl(users)
 
-    assert "age int CHECK (age >= 0)" in text
-    assert "  UNIQUE (org, name)" in text
+    assert "  age int,\n" in text
+    assert "  CONSTRAINT users_age_check CHECK (age >= 0)" in text
+    assert "  CONSTRAINT users_org_name_key UNIQUE (org, name)" in text
     assert "  CONSTRAINT ck_name CHECK (LENGTH(name) > 0)" in text
     assert "CREATE UNIQUE INDEX ix_users_lower_name ON users(LOWER(name));" in text
     assert "CREATE INDEX ix_users_org_age ON users(org, age DESC);" in text
@@ -174,7 +181,9 @@ def test_a_constraint_in_prose_and_an_unknown_type_become_comments():
     assert "status TEXT NOT NULL" in text
     assert '-- tasks: constraint "A task\'s tag must belong to the same user" is not SQL' in text
     assert "-- tasks.title: constraint 'trimmed' is not a SQL column constraint" in text
-    assert "title text NOT NULL CHECK (title <> '')" in text
+    assert "title text NOT NULL,\n" in text
+    assert "CONSTRAINT tasks_title_check CHECK (title <> '')" in text
+    assert "title text NOT NULL CHECK (title <> '')" in ddl(tasks, dialect="sqlite")
     assert comment_count(text) == 3
 
 
@@ -426,7 +435,7 @@ def test_a_tricky_schema_applies_to_postgresql():
     schema = tricky_schema()
     text = schema_ddl(schema, "postgresql")
 
-    assert 'ALTER TABLE "user" ADD CONSTRAINT fk_user_best_order FOREIGN KEY' in text
+    assert 'ALTER TABLE "user" ADD CONSTRAINT user_best_order_fkey FOREIGN KEY' in text
     assert 'CREATE INDEX ix_user_role_trgm ON "user" USING gin(role gin_trgm_ops);' in text
     assert 'CREATE EXTENSION IF NOT EXISTS "pg_trgm";' in text
     assert apply_to_postgresql(text, "ddl_tricky") == spec_tables(schema)

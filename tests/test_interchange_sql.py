@@ -55,7 +55,7 @@ def assert_valid(models) -> None:
 
 
 def _values(record) -> dict:
-    return {key: value for key, value in asdict(record).items() if key != "line"}
+    return {key: value for key, value in asdict(record).items() if key not in ("line", "uid")}
 
 
 # ---------------------------------------------------------------------------------------------
