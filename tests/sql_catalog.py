@@ -8,10 +8,10 @@ What is compared, and how:
   generation; not its position: `ALTER TABLE … ADD COLUMN` appends, where the DDL puts the
   column in the order of the spec.
 - Constraints (primary key, unique, check, foreign key with ON DELETE) by definition
-  (`pg_get_constraintdef`), with their name only when the spec gave it: the names PostgreSQL
-  invents (`tasks_pkey`, `users_email_key`, `tasks_title_check`, `tasks_user_id_fkey`) and the
-  writer's `fk_<table>_<columns>` for a cycle are left out, because a renamed table or column
-  keeps the invented name it was created with, and nothing depends on it.
+  (`pg_get_constraintdef`) and by name. The names count: the PostgreSQL DDL names every unique,
+  check and foreign key, and a migration renames those of a renamed table or column
+  (`RENAME CONSTRAINT`), so that a later migration can drop them by the name the DDL gives. A
+  migration that leaves `users_pkey` on a table renamed `people` is caught.
 - Indexes by name (the spec names them) and definition (`pg_get_indexdef`, the schema's name
   removed). The index behind a primary key or unique constraint is its constraint's: it is not
   listed again.
@@ -38,8 +38,6 @@ from specs_app.interchange.records import ParsedSchema
 from specs_app.interchange.sql.changes import Migration
 from specs_app.interchange.sql.writer import schema_ddl
 
-#: Names PostgreSQL gives a constraint the DDL does not name, and the writer's for a cycle.
-_INVENTED = re.compile(r".+_(pkey|key|check|fkey|excl)\d*|fk_.+")
 _NEXTVAL = re.compile(r"nextval\('[^']*'::regclass\)")
 
 
@@ -110,7 +108,7 @@ def postgres_catalog(connection, schema_name: str) -> dict:
             )
         }
         constraints = sorted(
-            (kind, clean(definition), "" if _INVENTED.fullmatch(name) else name)
+            (kind, clean(definition), name)
             for name, kind, definition in rows(
                 "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
                 "WHERE conrelid = %s",
