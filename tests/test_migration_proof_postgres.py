@@ -10,13 +10,14 @@ from django.db import connection
 
 from specs_app.services.export import revision_schema_records
 from tests.migration_cases import (
-    KIND_EDITS,
     TODO_AT_ONCE,
     TODO_EDITS,
     edited_pair,
     kind_pair,
+    kind_params,
     prove_random_edits,
     reference_spec,
+    todo_params,
     tricky_schema,
 )
 from tests.sql_catalog import assert_migrates
@@ -33,19 +34,28 @@ pytestmark = [
 ]
 
 
+#: Cases that fail because of an engine bug, each written up in /work/wt/PROOF_FAILURES.md;
+#: strict, so that a fix shows as XPASS and the mark goes.
+ENGINE_BUGS = {
+    "type_with_default": "engine: USING done::smallint, PostgreSQL has no boolean -> smallint cast",
+    "type_without_cast": "engine: USING done::date, PostgreSQL has no boolean -> date cast",
+}
+RANDOM_BUG = "engine: USING a::date, PostgreSQL has no boolean -> date cast"
+
+
 @pytest.fixture
 def todo(workspace):
     return reference_spec(workspace)
 
 
-@pytest.mark.parametrize("edit", [e for _, e in KIND_EDITS], ids=[k for k, _ in KIND_EDITS])
+@pytest.mark.parametrize("edit", kind_params(ENGINE_BUGS))
 def test_each_kind_of_change(edit):
     base, target = kind_pair(edit)
 
     assert_migrates(base, target, DIALECT)
 
 
-@pytest.mark.parametrize("edit", [e for _, e in KIND_EDITS], ids=[k for k, _ in KIND_EDITS])
+@pytest.mark.parametrize("edit", kind_params(ENGINE_BUGS))
 def test_each_kind_of_change_undone(edit):
     base, target = kind_pair(edit)
 
@@ -53,7 +63,7 @@ def test_each_kind_of_change_undone(edit):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("edit", [e for _, e in TODO_EDITS], ids=[k for k, _ in TODO_EDITS])
+@pytest.mark.parametrize("edit", todo_params(ENGINE_BUGS))
 def test_the_reference_spec_edited_each_way(todo, owner, edit):
     base, target = edited_pair(todo, owner, edit)
 
@@ -84,9 +94,10 @@ def test_every_schema_from_nothing(todo):
 
 
 @pytest.mark.django_db
+@pytest.mark.xfail(bool(RANDOM_BUG), strict=True, reason=RANDOM_BUG)
 def test_random_specs_and_edits(workspace, owner, capsys):
     runs = prove_random_edits(workspace, owner, DIALECT)
 
     assert runs["examples"] >= 200
     with capsys.disabled():
-        print(f"\nSQLite: {runs}")
+        print(f"\n{DIALECT}: {runs}")

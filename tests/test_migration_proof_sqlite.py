@@ -8,13 +8,14 @@ import pytest
 
 from specs_app.services.export import revision_schema_records
 from tests.migration_cases import (
-    KIND_EDITS,
     TODO_AT_ONCE,
     TODO_EDITS,
     edited_pair,
     kind_pair,
+    kind_params,
     prove_random_edits,
     reference_spec,
+    todo_params,
     tricky_schema,
 )
 from tests.sql_catalog import assert_migrates
@@ -23,19 +24,27 @@ from tests.test_export_sql import corpus_schemas
 DIALECT = "sqlite"
 
 
+#: Cases that fail because of an engine bug, each written up in /work/wt/PROOF_FAILURES.md;
+#: strict, so that a fix shows as XPASS and the mark goes.
+ENGINE_BUGS = {
+    "rename_check": "engine: a renamed CHECK keeps its old name on SQLite (no rebuild)",
+}
+RANDOM_BUG = ""
+
+
 @pytest.fixture
 def todo(workspace):
     return reference_spec(workspace)
 
 
-@pytest.mark.parametrize("edit", [e for _, e in KIND_EDITS], ids=[k for k, _ in KIND_EDITS])
+@pytest.mark.parametrize("edit", kind_params(ENGINE_BUGS))
 def test_each_kind_of_change(edit):
     base, target = kind_pair(edit)
 
     assert_migrates(base, target, DIALECT)
 
 
-@pytest.mark.parametrize("edit", [e for _, e in KIND_EDITS], ids=[k for k, _ in KIND_EDITS])
+@pytest.mark.parametrize("edit", kind_params(ENGINE_BUGS))
 def test_each_kind_of_change_undone(edit):
     base, target = kind_pair(edit)
 
@@ -43,7 +52,7 @@ def test_each_kind_of_change_undone(edit):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("edit", [e for _, e in TODO_EDITS], ids=[k for k, _ in TODO_EDITS])
+@pytest.mark.parametrize("edit", todo_params(ENGINE_BUGS))
 def test_the_reference_spec_edited_each_way(todo, owner, edit):
     base, target = edited_pair(todo, owner, edit)
 
@@ -74,9 +83,10 @@ def test_every_schema_from_nothing(todo):
 
 
 @pytest.mark.django_db
+@pytest.mark.xfail(bool(RANDOM_BUG), strict=True, reason=RANDOM_BUG)
 def test_random_specs_and_edits(workspace, owner, capsys):
     runs = prove_random_edits(workspace, owner, DIALECT)
 
     assert runs["examples"] >= 200
     with capsys.disabled():
-        print(f"\nSQLite: {runs}")
+        print(f"\n{DIALECT}: {runs}")
