@@ -303,3 +303,21 @@ def test_mysql_writes_a_changed_column_whole():
 def test_an_unknown_dialect_is_refused():
     with pytest.raises(ValueError, match="unknown dialect 'oracle'"):
         migration_between(BASE, BASE, "oracle")
+
+
+def test_mysql_drops_the_index_it_made_for_a_dropped_key_and_renames_a_unique_key():
+    def edit(s):
+        s.models[0].fields[1].name = "mail"
+        s.models[1].fields[1].references = ""
+
+    sql = migration_between(BASE, edited(BASE, edit), "mysql").sql
+
+    assert (
+        "ALTER TABLE tasks DROP FOREIGN KEY tasks_user_id_fkey, DROP INDEX tasks_user_id_fkey;"
+        in sql
+    )
+    assert "ALTER TABLE users RENAME INDEX users_email_key TO users_mail_key;" in sql
+
+    indexed = edited(BASE, lambda s: s.models[1].indexes.append(ParsedIndex(0, "ix", "user_id")))
+    sql = migration_between(indexed, edited(indexed, edit), "mysql").sql
+    assert "ALTER TABLE tasks DROP FOREIGN KEY tasks_user_id_fkey;" in sql

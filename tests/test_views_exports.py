@@ -123,6 +123,17 @@ def test_git_target_settings_create(client_for, owner, spec, remote):
     assert response.status_code == 302
     target = GitTarget.objects.get(spec=spec)
     assert (target.repository, target.branch, target.commit_on_merge) == (str(remote), "main", True)
+    assert target.write_migrations is False
+    assert 'name="write_migrations"' in client.get(_url("git_target")).content.decode()
+
+    client.post(
+        _url("git_target"),
+        {"repository": str(remote), "branch": "main", "write_migrations": "on"},
+    )
+    target.refresh_from_db()
+    assert (target.commit_on_merge, target.write_migrations) == (False, True)
+    page = client.get(_url("exports")).content.decode()
+    assert "PostgreSQL migration in <code>migrations/</code>" in page
 
 
 @pytest.mark.parametrize(

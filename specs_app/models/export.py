@@ -16,6 +16,11 @@ class GitTarget(models.Model):
     commit_on_merge = models.BooleanField(
         default=True, help_text="Export and commit every merged change request."
     )
+    write_migrations = models.BooleanField(
+        default=False,
+        help_text="Also commit the PostgreSQL migration of each merged change request, as "
+        "migrations/<NNNN>_<title>.sql beside the schema file.",
+    )
     #: What the studio last wrote (blob sha of each file, keyed by path): a branch head whose
     #: files differ from these was edited outside the studio (drift).
     exported_blobs = models.JSONField(default=dict, blank=True)

@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -44,6 +44,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.dispatch import Signal, receiver
 from django.utils import timezone
+from django.utils.text import slugify
 
 from specs_app.access import require_role
 from specs_app.models import ChangeRequest, Export, GitTarget, Role, Spec
@@ -51,6 +52,7 @@ from specs_app.models.validators import validate_repo_path
 from specs_app.services.audit import audit_record
 from specs_app.services.errors import FieldErrors, ServiceError
 from specs_app.services.export import revision_export
+from specs_app.services.impact import revision_migration
 from specs_app.services.imports import REPLACE, spec_import
 from specs_app.services.review import (
     change_request_merged,
@@ -481,7 +483,31 @@ def _merged_import_blobs(target: GitTarget) -> dict:
     return target.imported_blobs if merged else {}
 
 
-def _export_attempt(target: GitTarget, export: Export, clone: Path, files: dict) -> _Outcome:
+def migration_file(*, target: GitTarget, export: Export) -> dict[str, bytes]:
+    """`{path: SQL}` of the merged change request's migration when the target writes them and
+    the change touches the database, else `{}`. The file is written once, with the merge's
+    commit, and is not one of the spec's files: drift and "no change" look only at those."""
+    change_request, revision = export.change_request, export.revision
+    if not target.write_migrations or change_request is None or revision.parent is None:
+        return {}
+    migration = revision_migration(revision.parent, revision, "postgresql")
+    if not migration.changes:
+        return {}
+    folder = PurePosixPath(export.spec.schema_path).parent / "migrations"
+    slug = slugify(change_request.title)[:60] or "change"
+    path = str(folder / f"{change_request.number:04d}_{slug}.sql")
+    head = (
+        f"-- {export.spec.title}: change request #{change_request.number} "
+        f"{change_request.title}\n"
+        f"-- From {revision.parent.label} to {revision.label}, PostgreSQL; "
+        f"{migration.statements} statement(s). Written by Spec Studio.\n\n"
+    )
+    return {path: (head + migration.sql).encode("utf-8")}
+
+
+def _export_attempt(
+    target: GitTarget, export: Export, clone: Path, files: dict, extra: dict | None = None
+) -> _Outcome:
     head = _fetch_head(target, clone)
     on_head = _blobs_at(clone, head, list(files))
     new = _blob_ids(clone, files)
@@ -493,7 +519,8 @@ def _export_attempt(target: GitTarget, export: Export, clone: Path, files: dict)
         return _Outcome(
             Status.DRIFT, head, "Changed in git outside the studio: " + ", ".join(drifted)
         )
-    sha = _commit_build(clone, head, new, commit_info_build(export=export))
+    blobs = {**new, **_blob_ids(clone, extra or {})}
+    sha = _commit_build(clone, head, blobs, commit_info_build(export=export))
     _push(target, clone, sha, head)
     _remember(target, new, sha)
     return _Outcome(Status.SUCCEEDED, sha)
@@ -520,11 +547,12 @@ def _remember(target: GitTarget, blobs: dict, sha: str) -> None:
 
 def _export_to_git(target: GitTarget, export: Export) -> _Outcome:
     files = {p: t.encode("utf-8") for p, t in revision_export(export.revision).items()}
-    _check_paths(list(files))
+    extra = migration_file(target=target, export=export)
+    _check_paths(list(files))  # the migration's path is made from the checked schema path
     clone = _clone_ready(target)
     for _attempt in range(PUSH_ATTEMPTS):
         try:
-            return _export_attempt(target, export, clone, files)
+            return _export_attempt(target, export, clone, files, extra)
         except _LeaseLost:
             logger.info("Export %s: the branch moved during the push; rebuilding.", export.pk)
     raise GitError(f"The branch kept moving during the push; gave up after {PUSH_ATTEMPTS} tries.")
@@ -892,7 +920,13 @@ def export_of_merge(*, change_request: ChangeRequest) -> Export | None:
 
 
 def git_target_save(
-    *, spec: Spec, actor, repository: str, branch: str, commit_on_merge: bool
+    *,
+    spec: Spec,
+    actor,
+    repository: str,
+    branch: str,
+    commit_on_merge: bool,
+    write_migrations: bool = False,
 ) -> GitTarget:
     """Create or change the target (admins only). A new repository or branch forgets what was
     exported. The target must be one git can use: see git_target_check."""
@@ -906,6 +940,7 @@ def git_target_save(
             target.imported_blobs, target.imported_by = {}, None
         target.repository, target.branch = repository, branch
         target.commit_on_merge = commit_on_merge
+        target.write_migrations = write_migrations
         target.save()
         audit_record(
             spec=spec, actor=actor, verb="git_target.saved", target=f"{repository} {branch}"

@@ -223,6 +223,8 @@ class _AlterPlanner:
         verb = "DROP FOREIGN KEY" if self.dialect == "mysql" else "DROP CONSTRAINT"
         # SQLite's keys have no name; its rebuild drops them and says which.
         name = self.q(key.name) if key.name else self.writer.foreign_key_sql(key)
+        if self.dialect == "mysql" and not _mysql_key_indexed(table, key):
+            name += f", DROP INDEX {self.q(key.name)}"  # the index MySQL made for the key
         return self.change(
             kinds.DROP_FOREIGN_KEY,
             table.model.table,
@@ -263,7 +265,7 @@ class _AlterPlanner:
             clause = {
                 "primary_key": "DROP PRIMARY KEY",
                 "unique": f"DROP INDEX {self.q(name)}",
-                "check": f"DROP CHECK {self.q(name)}",
+                "check": f"DROP CONSTRAINT {self.q(name)}",  # MySQL 8.0.19+, MariaDB
             }[constraint.kind]
         else:
             clause = f"DROP CONSTRAINT {self.q(name)}"
@@ -393,8 +395,6 @@ class _AlterPlanner:
                     yield self.change(
                         kinds.RENAME_INDEX, pair.new.model.table, sql, name=new.name, old=old.name
                     )
-            if self.dialect == "mysql":
-                continue  # MySQL renames no constraint; a kept one keeps its name
             for old, new in self.kept_constraints(pair):
                 if old is None or new is None:
                     continue
@@ -402,8 +402,18 @@ class _AlterPlanner:
                     self.constraint_name(pair.old, old),
                     self.constraint_name(pair.new, new),
                 )
-                if before != after:
+                if before != after and self.dialect != "mysql":
                     yield self.rename_constraint(pair, before, after)
+                elif before != after and new.kind == "unique":  # MySQL: a unique key is an index
+                    yield self.change(
+                        kinds.RENAME_CONSTRAINT,
+                        pair.new.model.table,
+                        f"ALTER TABLE {where} RENAME INDEX {self.q(before)} TO {self.q(after)};",
+                        name=after,
+                        old=before,
+                    )
+            if self.dialect == "mysql":
+                continue  # MySQL renames no check or foreign key: a kept one keeps its name
             for old, new in self.kept_foreign_keys(pair):
                 if old is not None and new is not None and old.name != new.name:
                     yield self.rename_constraint(pair, old.name, new.name)
@@ -795,6 +805,17 @@ def _as_comment(change: Change, table: str) -> Change:
         table_is_new=change.table_is_new,
         facts=change.facts,
     )
+
+
+def _mysql_key_indexed(table: _Table, key: _ForeignKey) -> bool:
+    """Whether a key, unique key or index of `table` starts with the foreign key's columns; if
+    none does, MySQL made an index of its own for the key, under the key's name."""
+    leading = [c.columns for c in table.constraints if c.kind != "check"]
+    for index in table.indexes:
+        params = index.node.this.args.get("params")
+        names = [c.name for c in (params.args.get("columns") or [])] if params else []
+        leading.append(names)
+    return any(columns[: len(key.columns)] == key.columns for columns in leading)
 
 
 def _squeeze(text: str) -> str:
