@@ -39,8 +39,9 @@ pytestmark = [
 ENGINE_BUGS = {
     "type_with_default": "engine: USING done::smallint, PostgreSQL has no boolean -> smallint cast",
     "type_without_cast": "engine: USING done::date, PostgreSQL has no boolean -> date cast",
+    "add_unique_on_key": "writer: UNIQUE (id) on the key: CREATE TABLE folds it into the key",
 }
-RANDOM_BUG = "engine: USING a::date, PostgreSQL has no boolean -> date cast"
+RANDOM_BUG = "engine: USING a::date (no boolean -> date cast); writer: UNIQUE on the key"
 
 
 @pytest.fixture
