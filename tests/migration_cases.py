@@ -245,6 +245,11 @@ def _no_foreign_key(table: str, column: str):
     return edit
 
 
+def _no_foreign_key_field(table: str, column: str):
+    """The field's FK -> removed (a field without a belongs-to relationship)."""
+    return _set(table, column, references="")
+
+
 def _add_foreign_key(table: str, column: str, target: str, on_delete: str):
     def edit(schema: ParsedSchema) -> None:
         _field(schema, table, column).references = target
@@ -383,18 +388,11 @@ KIND_EDITS: list[tuple[str, Callable[[ParsedSchema], None]]] = [
 ]
 
 
-def kind_params(bugs: dict[str, str]) -> list:
-    """KIND_EDITS as pytest params; those in `bugs` (kind → reason) expected to fail."""
+def case_params(cases: list[tuple[str, Callable]], bugs: dict[str, str]) -> list:
+    """`cases` as pytest params; those in `bugs` (case → reason) expected to fail."""
     return [
-        pytest.param(edit, id=kind, marks=_bug(bugs[kind]) if kind in bugs else ())
-        for kind, edit in KIND_EDITS
-    ]
-
-
-def todo_params(bugs: dict[str, str]) -> list:
-    return [
-        pytest.param(edit, id=kind, marks=_bug(bugs[kind]) if kind in bugs else ())
-        for kind, edit in TODO_EDITS
+        pytest.param(edit, id=name, marks=_bug(bugs[name]) if name in bugs else ())
+        for name, edit in cases
     ]
 
 
@@ -439,6 +437,37 @@ def tricky_schema() -> ParsedSchema:
             ]
         )
     )
+
+
+def _tricky_rename_user(schema: ParsedSchema) -> None:
+    _rename_table("user", "account", references=True)(schema)
+
+
+#: Edits of the tricky schema: reserved names, a cycle of foreign keys, an extension type, an
+#: enum, a serial key, a composite key.
+TRICKY_EDITS: list[tuple[str, Callable[[ParsedSchema], None]]] = [
+    ("rename_reserved_table", _tricky_rename_user),
+    ("rename_reserved_table_alone", _rename_table("order", "orders", references=False)),
+    ("rename_to_reserved_column", _rename_field("order", "total", "select")),
+    ("drop_table_in_cycle", _drop_table("order")),
+    ("drop_foreign_key_in_cycle", _no_foreign_key_field("user", "best_order")),
+    ("type_of_extension_column", _set("user", "email", type="text")),
+    ("type_to_extension_column", _set("order", "kind", type="citext")),
+    ("enum_values", _set("order", "kind", type="ENUM('a','b','c')")),
+    ("serial_to_bigserial", _set("user", "id", type="bigserial")),
+    ("serial_to_identity", _set("user", "id", type="int")),
+    ("bigint_to_bigserial", _set("order", "id", type="bigserial")),
+    ("drop_composite_key_part", _set("order_line", "line", primary_key=False)),
+    ("drop_expression_index", _replace("user", "indexes", [])),
+    ("one_of_values", _set("user", "role", other_constraints="one of: admin, member, guest")),
+]
+
+
+def tricky_pair(edit: Callable[[ParsedSchema], None]) -> tuple[ParsedSchema, ParsedSchema]:
+    base = tricky_schema()
+    target = copy.deepcopy(base)
+    edit(target)
+    return base, with_uids(target, prefix="new-")
 
 
 # -- the reference spec edited through the services ------------------------------------------

@@ -8,14 +8,16 @@ import pytest
 
 from specs_app.services.export import revision_schema_records
 from tests.migration_cases import (
+    KIND_EDITS,
     TODO_AT_ONCE,
     TODO_EDITS,
+    TRICKY_EDITS,
+    case_params,
     edited_pair,
     kind_pair,
-    kind_params,
     prove_random_edits,
     reference_spec,
-    todo_params,
+    tricky_pair,
     tricky_schema,
 )
 from tests.sql_catalog import assert_migrates
@@ -37,22 +39,30 @@ def todo(workspace):
     return reference_spec(workspace)
 
 
-@pytest.mark.parametrize("edit", kind_params(ENGINE_BUGS))
+@pytest.mark.parametrize("edit", case_params(KIND_EDITS, ENGINE_BUGS))
 def test_each_kind_of_change(edit):
     base, target = kind_pair(edit)
 
     assert_migrates(base, target, DIALECT)
 
 
-@pytest.mark.parametrize("edit", kind_params(ENGINE_BUGS))
+@pytest.mark.parametrize("edit", case_params(KIND_EDITS, ENGINE_BUGS))
 def test_each_kind_of_change_undone(edit):
     base, target = kind_pair(edit)
 
     assert_migrates(target, base, DIALECT)
 
 
+@pytest.mark.parametrize("edit", case_params(TRICKY_EDITS, ENGINE_BUGS))
+def test_each_change_of_a_tricky_schema(edit):
+    base, target = tricky_pair(edit)
+
+    assert_migrates(base, target, DIALECT)
+    assert_migrates(target, base, DIALECT)
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("edit", todo_params(ENGINE_BUGS))
+@pytest.mark.parametrize("edit", case_params(TODO_EDITS, ENGINE_BUGS))
 def test_the_reference_spec_edited_each_way(todo, owner, edit):
     base, target = edited_pair(todo, owner, edit)
 
