@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 
 from specs_app.interchange.records import (
@@ -784,9 +784,27 @@ EDITS = (
 )  # fmt: skip
 
 
-def apply_edit(draft: Revision, edit: str, data) -> str:
+#: Shapes of edit that meet a known engine bug (PROOF_FAILURES.md), which a run may avoid:
+#: "no_cast", a type change PostgreSQL has no cast for (boolean to a number or date, ...);
+#: "unique_on_key", a table UNIQUE on the primary key's columns.
+KNOWN_BUGS = frozenset({"no_cast", "unique_on_key"})
+_FAMILIES = [
+    {"int", "bigint", "smallint", "numeric(10,2)"},
+    {"text", "varchar(50)", "varchar(100)"},
+    {"date", "timestamp"},
+    {"boolean"},
+]
+
+
+def _castable(old: str, new: str) -> bool:
+    """Whether PostgreSQL casts `old` to `new` (any type to and from a string)."""
+    strings = _FAMILIES[1]
+    return old in strings or new in strings or any({old, new} <= f for f in _FAMILIES)
+
+
+def apply_edit(draft: Revision, edit: str, data, avoid: frozenset = frozenset()) -> str:
     """Make one drawn edit to the draft through the services; what it did, or "" when the
-    draft has nothing it applies to."""
+    draft has nothing it applies to. `avoid`: the KNOWN_BUGS not to draw."""
     tables = list(DataModel.objects.filter(revision=draft).order_by("position", "id"))
     draw = data.draw
     if edit == "add_table":
@@ -899,7 +917,8 @@ def apply_edit(draft: Revision, edit: str, data) -> str:
     if edit == "add_table_constraint":
         names = [f.name for f in fields]
         chosen = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
-        if draw(st.booleans()):
+        on_key = {f.name for f in fields if f.primary_key} == set(chosen)
+        if draw(st.booleans()) and not ("unique_on_key" in avoid and on_key):
             text = f"UNIQUE ({', '.join(chosen)})"
         else:
             text = f"CHECK ({' OR '.join(f'{c} IS NOT NULL' for c in chosen)})"
@@ -956,7 +975,10 @@ def apply_edit(draft: Revision, edit: str, data) -> str:
                 update(ix, columns=", ".join(parts))
         return f"rename column {where} -> {new}"
     if edit == "change_type":
-        type_ = draw(st.sampled_from(sorted(TYPES)))
+        types = sorted(TYPES)
+        if "no_cast" in avoid:
+            types = [t for t in types if _castable(item.type, t)]
+        type_ = draw(st.sampled_from(types))
         defaults, checks = TYPES[type_]
         default = draw(st.sampled_from(["", *defaults]))
         check = draw(st.sampled_from(["", *checks])).format(c=item.name)
@@ -978,7 +1000,9 @@ def apply_edit(draft: Revision, edit: str, data) -> str:
     return f"check {where} = {check!r}"
 
 
-def random_pair(workspace: Workspace, author, tables: list[dict], edits: list[str], data):
+def random_pair(
+    workspace: Workspace, author, tables: list[dict], edits: list[str], data, avoid=frozenset()
+):
     """A drawn spec published as r1, a change request on it with the drawn edits made in its
     draft: (base records, target records, what the edits did)."""
     spec = SpecFactory(workspace=workspace)
@@ -987,15 +1011,23 @@ def random_pair(workspace: Workspace, author, tables: list[dict], edits: list[st
     revision_publish(revision=draft)
     spec.refresh_from_db()
     cr = change_request_open(spec=spec, author=author, title="Edits")
-    done = [apply_edit(cr.working, edit, data) for edit in edits]
+    done = [apply_edit(cr.working, edit, data, avoid) for edit in edits]
     base, target = revision_schema_records(cr.base), revision_schema_records(cr.working)
     return base, target, [what for what in done if what]
 
 
-def prove_random_edits(workspace: Workspace, author, dialect: str, examples: int = 200) -> dict:
+def prove_random_edits(
+    workspace: Workspace,
+    author,
+    dialect: str,
+    examples: int = 200,
+    avoid: frozenset = frozenset(),
+    shrink: bool = True,
+) -> dict:
     """Hypothesis: `examples` drawn specs, each edited by one to four drawn edits through the
     services, and the migration between them proven. Derandomized, so that CI runs the same
-    examples every time; each example's rows are rolled back."""
+    examples every time; each example's rows are rolled back. `avoid`: KNOWN_BUGS not to draw;
+    `shrink=False` reports the first failing example as found (quicker)."""
     runs = {"examples": 0, "changed": 0, "edits": 0, "statements": 0}
 
     @settings(
@@ -1004,6 +1036,7 @@ def prove_random_edits(workspace: Workspace, author, dialect: str, examples: int
         derandomize=True,
         database=None,
         suppress_health_check=list(HealthCheck),
+        phases=[p for p in Phase if shrink or p not in (Phase.shrink, Phase.explain)],
     )
     @given(
         tables=specs(),
@@ -1012,7 +1045,7 @@ def prove_random_edits(workspace: Workspace, author, dialect: str, examples: int
     )
     def check(tables, edits, data):
         with transaction.atomic():
-            base, target, done = random_pair(workspace, author, tables, edits, data)
+            base, target, done = random_pair(workspace, author, tables, edits, data, avoid)
             note(f"edits: {done}")
             note(f"base DDL:\n{ddl_of(base, dialect)}")
             migration = assert_migrates(base, target, dialect)

@@ -46,7 +46,8 @@ ENGINE_BUGS = {
     "serial_to_identity": "engine: ADD GENERATED AS IDENTITY on a serial: its default stays",
     "bigint_to_bigserial": "engine: ALTER COLUMN id TYPE bigserial (not a type)",
 }
-RANDOM_BUG = "engine: USING a::date (no boolean -> date cast); writer: UNIQUE on the key"
+#: The shapes of random edit that meet those bugs (migration_cases.KNOWN_BUGS).
+RANDOM_BUGS = frozenset({"no_cast", "unique_on_key"})
 
 
 @pytest.fixture
@@ -108,10 +109,19 @@ def test_every_schema_from_nothing(todo):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(bool(RANDOM_BUG), strict=True, reason=RANDOM_BUG)
 def test_random_specs_and_edits(workspace, owner, capsys):
-    runs = prove_random_edits(workspace, owner, DIALECT)
+    runs = prove_random_edits(workspace, owner, DIALECT, avoid=RANDOM_BUGS)
 
     assert runs["examples"] >= 200
     with capsys.disabled():
-        print(f"\n{DIALECT}: {runs}")
+        print(f"\n{DIALECT}: {runs} (avoiding {sorted(RANDOM_BUGS)})")
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(bool(RANDOM_BUGS), strict=True, reason=f"engine: {sorted(RANDOM_BUGS)}")
+def test_random_specs_and_edits_with_the_known_bugs(workspace, owner):
+    """The same examples with the shapes RANDOM_BUGS avoids: fails until the engine is fixed
+    (not shrunk, to stay quick); once it passes, RANDOM_BUGS empties and this test goes."""
+    runs = prove_random_edits(workspace, owner, DIALECT, shrink=False)
+
+    assert runs["examples"] >= 200

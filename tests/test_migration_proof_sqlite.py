@@ -31,7 +31,8 @@ DIALECT = "sqlite"
 ENGINE_BUGS = {
     "rename_check": "engine: a renamed CHECK keeps its old name on SQLite (no rebuild)",
 }
-RANDOM_BUG = ""
+#: The shapes of random edit that meet those bugs (migration_cases.KNOWN_BUGS): none on SQLite.
+RANDOM_BUGS = frozenset()
 
 
 @pytest.fixture
@@ -93,10 +94,9 @@ def test_every_schema_from_nothing(todo):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(bool(RANDOM_BUG), strict=True, reason=RANDOM_BUG)
 def test_random_specs_and_edits(workspace, owner, capsys):
-    runs = prove_random_edits(workspace, owner, DIALECT)
+    runs = prove_random_edits(workspace, owner, DIALECT, avoid=RANDOM_BUGS)
 
     assert runs["examples"] >= 200
     with capsys.disabled():
-        print(f"\n{DIALECT}: {runs}")
+        print(f"\n{DIALECT}: {runs} (avoiding {sorted(RANDOM_BUGS)})")
