@@ -282,8 +282,11 @@ KIND_EDITS: list[tuple[str, Callable[[ParsedSchema], None]]] = [
         _add_field("users", field("priority", default="1"), position=2),
     ),
     ("add_column_not_null", _add_field("logs", field("level", "varchar(10)"))),
-    ("add_column_unique", _add_field("users", field("handle", "text", unique=True))),
-    ("add_column_check", _add_field("notes", field("n", other_constraints="CHECK (n > 0)"))),
+    ("add_column_unique", _add_field("users", field("handle", "text", unique=True, nullable=True))),
+    (
+        "add_column_check",
+        _add_field("notes", field("n", nullable=True, other_constraints="CHECK (n > 0)")),
+    ),
     (
         "add_column_foreign_key",
         _both(
@@ -398,6 +401,15 @@ def case_params(cases: list[tuple[str, Callable]], bugs: dict[str, str]) -> list
 
 def _bug(reason: str):
     return pytest.mark.xfail(strict=True, reason=reason)
+
+
+#: A row in each table of the base that holds data (logs stays empty: a NOT NULL column without a
+#: default can only be added to an empty table).
+BASE_ROWS = [
+    "INSERT INTO users (id, email, name, age, code) VALUES (1, 'a@b', 'n', 30, '42');",
+    "INSERT INTO tasks (id, user_id, title, done) VALUES (1, 1, 't', false);",
+    "INSERT INTO notes (id, body, score) VALUES (1, 'b', 5);",
+]
 
 
 def kind_pair(edit: Callable[[ParsedSchema], None]) -> tuple[ParsedSchema, ParsedSchema]:

@@ -374,3 +374,71 @@ def _report(base, target, dialect, migration, problem: str) -> str:
         f"--- target DDL\n{ddl_of(target, dialect)}"
         f"--- migration\n{sql}"
     )
+
+
+# -- the rows a migration keeps --------------------------------------------------------------
+
+
+def assert_keeps_rows(
+    base: ParsedSchema, target: ParsedSchema, dialect: str, inserts: list[str]
+) -> None:
+    """Apply the base's DDL and `inserts`, then the migration: every table the target keeps
+    (matched by uid) holds as many rows as before, and every column it keeps with the same type
+    holds the same values (read as text)."""
+    migration = engine_migration(base, target, dialect)
+    kept = _kept_columns(base, target)
+    if dialect == "sqlite":
+        with contextlib.closing(sqlite3.connect(":memory:", isolation_level=None)) as database:
+            database.execute("PRAGMA foreign_keys = ON")
+            database.executescript(ddl_of(base, dialect) + "\n".join(inserts))
+            before = _values(lambda sql: database.execute(sql).fetchall(), kept, old=True)
+            try:
+                database.executescript(migration.sql)
+            except sqlite3.Error as error:
+                raise Failed(_report(base, target, dialect, migration, str(error))) from None
+            after = _values(lambda sql: database.execute(sql).fetchall(), kept, old=False)
+    else:
+        with postgres_connection() as connection, fresh_schema(connection):
+            connection.execute(ddl_of(base, dialect) + "\n".join(inserts))
+            before = _values(lambda sql: connection.execute(sql).fetchall(), kept, old=True)
+            try:
+                with connection.transaction():
+                    for statement in migration_statements(migration):
+                        connection.execute(statement)
+            except psycopg.Error as error:
+                raise Failed(_report(base, target, dialect, migration, str(error))) from None
+            after = _values(lambda sql: connection.execute(sql).fetchall(), kept, old=False)
+    if before != after:
+        raise AssertionError(
+            _report(base, target, dialect, migration, f"rows before {before}, after {after}")
+        )
+
+
+def _kept_columns(base: ParsedSchema, target: ParsedSchema) -> list[tuple]:
+    """(old table, new table, [(old column, new column)]) for each table both hold, with the
+    columns both hold under the same type."""
+    news = {m.uid: m for m in target.models}
+    kept = []
+    for old in base.models:
+        new = news.get(old.uid)
+        if new is None:
+            continue
+        fields = {f.uid: f for f in new.fields}
+        columns = [
+            (f.name, fields[f.uid].name)
+            for f in old.fields
+            if f.uid in fields and fields[f.uid].type == f.type
+        ]
+        kept.append((old.table, new.table, columns))
+    return kept
+
+
+def _values(fetch, kept: list[tuple], old: bool) -> dict:
+    values = {}
+    for old_table, new_table, columns in kept:
+        table = old_table if old else new_table
+        names = [pair[0 if old else 1] for pair in columns]
+        listed = ", ".join(f'CAST("{name}" AS TEXT)' for name in names) or "1"
+        rows = fetch(f'SELECT {listed} FROM "{table}"')
+        values[old_table] = sorted(tuple("" if v is None else v for v in row) for row in rows)
+    return values
