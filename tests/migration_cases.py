@@ -662,6 +662,15 @@ TODO_AT_ONCE = [
 ]
 
 
+#: A row in each table of the reference spec.
+TODO_ROWS = [
+    "INSERT INTO users (id, email, name) VALUES ('u1', 'a@b', 'n');",
+    "INSERT INTO tasks (id, user_id, title, description) VALUES (1, 'u1', 't', '42');",
+    "INSERT INTO tags (id, user_id, name, color) VALUES (1, 'u1', 'x', '#ffffff');",
+    "INSERT INTO task_tags (task_id, tag_id) VALUES (1, 1);",
+]
+
+
 def reference_spec(workspace: Workspace) -> Spec:
     """The reference spec (todo), imported: its head is r1."""
     result = spec_import(

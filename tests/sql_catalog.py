@@ -17,6 +17,8 @@ What is compared, and how:
   listed again.
 - The default of a serial column names its sequence, which a rename does not rename:
   `nextval('<sequence>')` stands for any sequence owned by the column.
+- Rows (assert_keeps_rows): a table the target keeps (by uid) holds the rows it held, and a
+  column it keeps with its type the same values, read as text before and after.
 - Extensions are not compared: a migration may keep one no table needs any more.
 - SQLite: `PRAGMA table_xinfo`, `foreign_key_list`, `index_list` with `index_xinfo`, the
   CHECK clauses of the CREATE TABLE (read with sqlglot) and AUTOINCREMENT. SQLite's automatic
@@ -380,12 +382,16 @@ def _report(base, target, dialect, migration, problem: str) -> str:
 
 
 def assert_keeps_rows(
-    base: ParsedSchema, target: ParsedSchema, dialect: str, inserts: list[str]
+    base: ParsedSchema,
+    target: ParsedSchema,
+    dialect: str,
+    inserts: list[str],
+    migration: Migration | None = None,
 ) -> None:
     """Apply the base's DDL and `inserts`, then the migration: every table the target keeps
     (matched by uid) holds as many rows as before, and every column it keeps with the same type
-    holds the same values (read as text)."""
-    migration = engine_migration(base, target, dialect)
+    holds the same values (read as text). `migration` defaults to the engine's."""
+    migration = migration or engine_migration(base, target, dialect)
     kept = _kept_columns(base, target)
     if dialect == "sqlite":
         with contextlib.closing(sqlite3.connect(":memory:", isolation_level=None)) as database:

@@ -11,6 +11,7 @@ from specs_app.interchange.records import ParsedSchema
 from specs_app.interchange.sql.changes import SUPPORT, Change, Migration
 from specs_app.interchange.sql.writer import schema_ddl
 from tests.migration_cases import (
+    BASE_ROWS,
     KIND_EDITS,
     TODO_EDITS,
     base_schema,
@@ -21,6 +22,7 @@ from tests.migration_cases import (
 )
 from tests.sql_catalog import (
     Failed,
+    assert_keeps_rows,
     assert_migrates,
     fresh_schema,
     postgres_apply,
@@ -214,3 +216,17 @@ def test_each_edit_of_the_reference_spec_is_a_change_the_catalog_shows(
     proof = prove(base, target, dialect, Migration(dialect))
 
     assert proof.migrated != proof.expected
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_migration_that_loses_rows_is_caught(dialect):
+    """Renaming a column by dropping it and adding it again gives the target's catalog, and
+    loses the column's values."""
+    base, target = kind_pair(dict(KIND_EDITS)["rename_column"])
+    migration = script(
+        dialect, "ALTER TABLE users DROP COLUMN code;", "ALTER TABLE users ADD COLUMN zip text;"
+    )
+
+    assert_migrates(base, target, dialect, migration)
+    with pytest.raises(AssertionError, match=r"rows before \{.*'42'.*\}, after"):
+        assert_keeps_rows(base, target, dialect, BASE_ROWS, migration)

@@ -12,6 +12,7 @@ from tests.migration_cases import (
     KIND_EDITS,
     TODO_AT_ONCE,
     TODO_EDITS,
+    TODO_ROWS,
     TRICKY_EDITS,
     case_params,
     edited_pair,
@@ -111,3 +112,11 @@ def test_each_kind_of_change_keeps_the_rows(edit):
     base, target = kind_pair(edit)
 
     assert_keeps_rows(base, target, DIALECT, BASE_ROWS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("edit", case_params(TODO_EDITS, ROW_BUGS))
+def test_the_reference_spec_edited_each_way_keeps_the_rows(todo, owner, edit):
+    base, target = edited_pair(todo, owner, edit)
+
+    assert_keeps_rows(base, target, DIALECT, TODO_ROWS)
