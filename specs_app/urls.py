@@ -39,6 +39,11 @@ urlpatterns = [
     path(
         "w/<slug:ws>/s/<slug:spec>/settings/lint/", lint_views.lint_settings, name="lint_settings"
     ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/settings/lint/risks/",
+        lint_views.risk_settings,
+        name="risk_settings",
+    ),
     path("w/<slug:ws>/activity/", history.workspace_activity, name="activity"),
     path("w/<slug:ws>/s/<slug:spec>/history/", history.spec_history, name="history"),
     path("w/<slug:ws>/s/<slug:spec>/compare/", history.spec_compare, name="compare"),

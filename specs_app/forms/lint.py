@@ -5,6 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
+from specs_app.interchange.sql.risks import CATEGORIES, RISK_RULES, RiskRule
 from specs_app.models.lint import RuleSetting, validate_table_name
 from specs_app.services.lint import RULES, Rule
 from specs_app.services.lint.settings import LintSettings
@@ -66,3 +67,53 @@ def _initial(settings: LintSettings) -> dict:
         "external_tables": "\n".join(sorted(settings.external_tables)),
         **{rule_field_name(r): settings.rules.get(r.id, DEFAULT) for r in RULES.values()},
     }
+
+
+def risk_field_name(rule: RiskRule) -> str:
+    return f"risk:{rule.code}"
+
+
+class RiskSettingsForm(forms.Form):
+    """One select per migration risk code: its default, off, warning or error."""
+
+    def __init__(self, *args, settings: dict[str, str], **kwargs) -> None:
+        kwargs.setdefault(
+            "initial",
+            {risk_field_name(r): settings.get(r.code, DEFAULT) for r in RISK_RULES.values()},
+        )
+        super().__init__(*args, **kwargs)
+        for rule in RISK_RULES.values():
+            self.fields[risk_field_name(rule)] = forms.ChoiceField(
+                label=f"{rule.code}: {rule.title}",
+                choices=[
+                    (DEFAULT, f"Default ({rule.level})"),
+                    (RuleSetting.OFF, "Off"),
+                    (RuleSetting.WARNING, "Warning"),
+                    (RuleSetting.ERROR, "Error"),
+                ],
+                error_messages={
+                    "invalid_choice": f'"%(value)s" is not a setting for {rule.code}: choose '
+                    "the default, off, warning or error.",
+                    "required": f"Choose a setting for {rule.code}.",
+                },
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def categories(self) -> list[tuple[str, list[tuple[RiskRule, forms.BoundField]]]]:
+        """(heading, [(rule, its select)]) per category, in the order of CATEGORIES."""
+        return [
+            (
+                heading,
+                [
+                    (rule, self[risk_field_name(rule)])
+                    for rule in RISK_RULES.values()
+                    if rule.category == category
+                ],
+            )
+            for category, heading in CATEGORIES.items()
+        ]
+
+    def risk_settings(self) -> dict[str, str]:
+        """Code → setting, for the codes that do not keep their default."""
+        chosen = {r.code: self.cleaned_data[risk_field_name(r)] for r in RISK_RULES.values()}
+        return {code: setting for code, setting in chosen.items() if setting != DEFAULT}

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('specs_app', '0012_notify_notifications'),
+        ('specs_app', '0013_risks_lintconfig_risk_rules'),
     ]
 
     operations = [

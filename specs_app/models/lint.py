@@ -1,5 +1,6 @@
 """Per-spec lint configuration: the owner table, tables that live outside the spec, and rules
-turned off or given another severity. Rules without an entry keep their default."""
+turned off or given another severity; the same for the risk codes of a database migration.
+Rules and codes without an entry keep their default."""
 
 import re
 
@@ -59,6 +60,19 @@ def validate_rule_settings(value) -> None:
             )
 
 
+def validate_risk_settings(value) -> None:
+    """The shape of the migration risk settings; services/risk_settings.py checks the codes
+    against interchange/sql/risks.py's RISK_RULES (the models are below it)."""
+    if not isinstance(value, dict):
+        raise ValidationError("A mapping of risk code to off, error or warning is expected.")
+    for code, setting in value.items():
+        if setting not in RuleSetting.values:
+            raise ValidationError(
+                f'"{setting}" is not a setting for {code}: use off, error or warning.',
+                code="risk_setting",
+            )
+
+
 class LintConfig(models.Model):
     spec = models.OneToOneField(Spec, on_delete=models.CASCADE, related_name="lint_config")
     owner_table = models.CharField(
@@ -78,6 +92,13 @@ class LintConfig(models.Model):
         blank=True,
         validators=[validate_rule_settings],
         help_text='Rule id → "off", "error" or "warning"; rules not listed keep their default.',
+    )
+    risk_rules = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[validate_risk_settings],
+        help_text='Migration risk code → "off", "error" or "warning"; codes not listed keep '
+        "their default.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -7,9 +7,11 @@ from specs_app.interchange.records import ParsedSchema
 from specs_app.interchange.sql import changes as kinds
 from specs_app.interchange.sql.changes import Migration
 from specs_app.interchange.sql.migration import migration_between
+from specs_app.interchange.sql.risks import Risk, migration_risks
 from specs_app.interchange.sql.writer import schema_ddl
-from specs_app.models import ChangeRequest, Revision
+from specs_app.models import ChangeRequest, Revision, Spec
 from specs_app.services.export import revision_schema_records
+from specs_app.services.risk_settings import risk_settings_load
 
 #: Changes that lose data: the models they touch are marked destructive in review.
 DESTRUCTIVE = frozenset({kinds.DROP_TABLE, kinds.DROP_COLUMN, kinds.DROP_FOREIGN_KEY})
@@ -20,7 +22,16 @@ class Impact:
     dialect: str
     migration: Migration
     result_ddl: str
+    risks: list[Risk] = field(default_factory=list)
     destructive_model_uids: set[str] = field(default_factory=set)
+
+    @property
+    def risk_counts(self) -> dict[str, int]:
+        """How many findings at each level ("error", "warning"), for summaries."""
+        counts: dict[str, int] = {}
+        for risk in self.risks:
+            counts[risk.level] = counts.get(risk.level, 0) + 1
+        return counts
 
 
 def _records(revision: Revision | None) -> ParsedSchema:
@@ -36,8 +47,16 @@ def revision_migration(
 
 def change_request_impact(change_request: ChangeRequest, dialect: str = "postgresql") -> Impact:
     """The migration a change request implies (from its base to its draft) and what it does."""
-    target = _records(change_request.working)
-    migration = migration_between(_records(change_request.base), target, dialect)
+    return impact_between(change_request.spec, change_request.base, change_request.working, dialect)
+
+
+def impact_between(
+    spec: Spec, base: Revision | None, target_revision: Revision, dialect: str = "postgresql"
+) -> Impact:
+    """The migration from `base` to `target_revision`, its risks under the spec's settings,
+    and the DDL of the result."""
+    target = _records(target_revision)
+    migration = migration_between(_records(base), target, dialect)
     destructive = {
         change.facts["model_uid"]
         for change in migration.changes
@@ -47,5 +66,18 @@ def change_request_impact(change_request: ChangeRequest, dialect: str = "postgre
         dialect=dialect,
         migration=migration,
         result_ddl=schema_ddl(target, dialect),
+        risks=migration_risks(migration, risk_settings_load(spec)),
         destructive_model_uids=destructive,
     )
+
+
+def impact_report(impact: Impact) -> dict:
+    """The impact as JSON for CI: `{"migration": {"sql", "statements", "risks": [...]}}`."""
+    return {
+        "migration": {
+            "dialect": impact.dialect,
+            "sql": impact.migration.sql,
+            "statements": impact.migration.statements,
+            "risks": [risk.as_json() for risk in impact.risks],
+        }
+    }

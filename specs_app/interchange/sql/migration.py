@@ -13,6 +13,7 @@ ALTER TABLE renames, but cannot change a column or a constraint: a table that ch
 names is rebuilt, as https://sqlite.org/lang_altertable.html#otheralter describes.
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -480,6 +481,30 @@ class _AlterPlanner:
                 new = news.get(key)
                 if new is not None:
                     yield from self.alter_column(pair, old, new, old_keys, new_keys)
+                    if not self.writer.named:
+                        yield from self.inline_changes(pair, old, new)
+
+    def inline_changes(self, pair: _Pair, old: _Column, new: _Column) -> Iterator[Change]:
+        """SQLite writes a column's UNIQUE and CHECKs in the column: a change to them is a
+        unique key or check added or dropped (its rebuild makes it)."""
+        table, facts = pair.new.model.table, self.model_uid(pair.new)
+        renamed = re.compile(rf"\b{re.escape(old.name)}\b")
+        before = {renamed.sub(new.name, piece) for piece in old.inline}
+        after = set(new.inline)
+        where = f"ALTER TABLE {self.q(table)}"
+        for piece in sorted(before - after):
+            kind = kinds.DROP_UNIQUE if piece == "UNIQUE" else kinds.DROP_CHECK
+            yield self.change(
+                kind, table, f"{where} DROP {piece} ({self.q(new.name)});", column=new.name,
+                columns=(new.name,), facts=facts,
+            )  # fmt: skip
+        for piece in sorted(after - before):
+            kind = kinds.ADD_UNIQUE if piece == "UNIQUE" else kinds.ADD_CHECK
+            clause = f"UNIQUE ({self.q(new.name)})" if piece == "UNIQUE" else piece
+            yield self.change(
+                kind, table, f"{where} ADD {clause};", column=new.name, columns=(new.name,),
+                facts={"columns_are_new": False, **facts},
+            )  # fmt: skip
 
     def alter_column(self, pair, old: _Column, new: _Column, old_keys, new_keys):
         table = pair.new.model.table

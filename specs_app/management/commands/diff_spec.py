@@ -1,0 +1,72 @@
+"""python manage.py diff_spec WORKSPACE/SPEC (--change-request N | --from N --to M)
+[--format sql|json] [--dialect postgresql|sqlite|mysql]"""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from specs_app.interchange.sql.writer import DIALECTS
+from specs_app.management.commands._spec_ref import get_published_revision, get_spec
+from specs_app.models import ChangeRequest
+from specs_app.services.impact import change_request_impact, impact_between, impact_report
+
+
+class Command(BaseCommand):
+    help = (
+        "Print the database migration between two published revisions, or the one a change "
+        "request implies, as SQL or as JSON for CI (with its risk findings)."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("spec", metavar="WORKSPACE/SPEC")
+        parser.add_argument("--change-request", type=int, metavar="N", help="Change request #N.")
+        parser.add_argument("--from", dest="from_", type=int, metavar="N", help="Revision rN.")
+        parser.add_argument("--to", type=int, metavar="M", help="Revision rM (default: head).")
+        parser.add_argument("--format", choices=["sql", "json"], default="sql")
+        parser.add_argument(
+            "--dialect",
+            default="postgresql",
+            metavar="|".join(DIALECTS),
+            help="The SQL dialect (default: postgresql, the reference).",
+        )
+        parser.add_argument(
+            "--fail-on-error",
+            action="store_true",
+            help="Exit with status 1 when a risk finding is at the error level.",
+        )
+
+    def handle(self, *args, **options) -> None:
+        dialect = options["dialect"]
+        if dialect not in DIALECTS:
+            raise CommandError(f'Unknown dialect "{dialect}": choose one of {", ".join(DIALECTS)}.')
+        spec = get_spec(options["spec"])
+        impact = self.impact(spec, options, dialect)
+        if options["format"] == "json":
+            report = impact_report(impact)
+            self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
+        else:
+            self.stdout.write(impact.migration.sql or "-- no change to the database\n", ending="")
+        if options["fail_on_error"] and any(r.level == "error" for r in impact.risks):
+            raise CommandError("the migration has risk findings at the error level", returncode=1)
+
+    def impact(self, spec, options, dialect: str):
+        number, start, end = options["change_request"], options["from_"], options["to"]
+        if number is not None and (start is not None or end is not None):
+            raise CommandError("Give either --change-request N or --from N [--to M], not both.")
+        if number is not None:
+            change_request = (
+                ChangeRequest.objects.select_related("spec", "base", "working")
+                .filter(spec=spec, number=number)
+                .first()
+            )
+            if change_request is None:
+                raise CommandError(f'Spec "{spec.slug}" has no change request #{number}.')
+            return change_request_impact(change_request, dialect)
+        if start is None:
+            raise CommandError("Give --change-request N, or --from N (and --to M).")
+        base = get_published_revision(spec, start)
+        target = get_published_revision(spec, end)
+        for revision in (base, target):
+            if not revision.is_published:
+                raise CommandError(f"r{revision.number} is a draft, not a published revision.")
+        return impact_between(spec, base, target, dialect)
