@@ -323,6 +323,11 @@ KIND_EDITS: list[tuple[str, Callable[[ParsedSchema], None]]] = [
     ("drop_identity", _set("tasks", "id", auto=False)),
     ("add_primary_key", _set("logs", "at", primary_key=True)),
     ("drop_primary_key", _set("notes", "id", primary_key=False)),
+    ("drop_referenced_primary_key", _set("users", "id", primary_key=False)),
+    (
+        "drop_referenced_primary_key_and_table",
+        _both(_set("users", "id", primary_key=False), _drop_table("tasks")),
+    ),
     (
         "move_primary_key",
         _both(_set("notes", "id", primary_key=False), _set("notes", "body", primary_key=True)),
