@@ -341,6 +341,7 @@ KIND_EDITS: list[tuple[str, Callable[[ParsedSchema], None]]] = [
     ),
     ("add_unique", _set("users", "code", unique=True)),
     ("add_unique_table", _append("users", "constraints", constraint("UNIQUE (name, age)"))),
+    ("add_duplicate_unique", _append("users", "constraints", constraint("UNIQUE (email)"))),
     ("add_unique_on_key", _append("notes", "constraints", constraint("UNIQUE (id)"))),
     ("drop_unique", _set("users", "email", unique=False)),
     ("drop_unique_table", _replace("tasks", "constraints", [])),

@@ -188,12 +188,14 @@ def test_each_kind_of_change_is_a_change_the_catalog_shows(dialect, edit):
 
     proof = prove(base, target, dialect, Migration(dialect))
 
-    if dialect == "sqlite" and edit in _SAME_ON_SQLITE:
+    if (dialect == "sqlite" and edit in _SAME_ON_SQLITE) or edit in _SAME_CATALOG:
         assert proof.migrated == proof.expected
     else:
         assert proof.migrated != proof.expected
 
 
+#: A second UNIQUE on the same columns: both databases keep one (PROOF_FAILURES.md, 3).
+_SAME_CATALOG = {dict(KIND_EDITS)["add_duplicate_unique"]}
 _SAME_ON_SQLITE = {
     dict(KIND_EDITS)[kind]
     for kind in (

@@ -44,6 +44,7 @@ ENGINE_BUGS = {
     "type_with_default": "engine: USING done::smallint, PostgreSQL has no boolean -> smallint cast",
     "type_without_cast": "engine: USING done::date, PostgreSQL has no boolean -> date cast",
     "add_unique_on_key": "writer: UNIQUE (id) on the key: CREATE TABLE folds it into the key",
+    "add_duplicate_unique": "writer: a second UNIQUE (email): CREATE TABLE keeps one",
     "serial_to_bigserial": "engine: ALTER COLUMN id TYPE bigserial (not a type)",
     "serial_to_identity": "engine: ADD GENERATED AS IDENTITY on a serial: its default stays",
     "bigint_to_bigserial": "engine: ALTER COLUMN id TYPE bigserial (not a type)",
