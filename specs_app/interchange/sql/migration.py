@@ -7,8 +7,9 @@ first written by the DDL writer, so the migration creates exactly what the DDL o
 would, under the same names.
 
 PostgreSQL and MySQL get one `ALTER` per change, in an order where each statement runs: what goes
-is dropped first (foreign keys, indexes, constraints, tables, columns), then names change, then
-what comes is created, foreign keys last, once the tables and keys they name exist. SQLite's
+is dropped first (foreign keys, indexes, tables, then keys and columns), then names change, then
+what comes is created (columns, keys, tables, indexes), foreign keys last, once the tables and
+keys they name exist. SQLite's
 ALTER TABLE renames, but cannot change a column or a constraint: a table that changes more than
 names is rebuilt, as https://sqlite.org/lang_altertable.html#otheralter describes.
 """
@@ -141,16 +142,18 @@ class _AlterPlanner:
         yield from self.extensions()
         yield from self.drop_foreign_keys()
         yield from self.drop_indexes()
-        yield from self.drop_constraints()
+        # A dropped table's foreign keys go with it, before the keys they name.
         yield from self.drop_tables()
+        yield from self.drop_constraints()
         yield from self.drop_columns()
         yield from self.rename_tables()
         yield from self.rename_columns()
         yield from self.rename_kept()
-        yield from self.create_tables()
         yield from self.add_columns()
         yield from self.alter_columns()
+        # A new table's foreign keys may name a key added to a kept table.
         yield from self.add_constraints()
+        yield from self.create_tables()
         yield from self.create_indexes()
         yield from self.add_foreign_keys()
 
@@ -517,6 +520,10 @@ class _AlterPlanner:
         if self.dialect == "mysql":
             yield from self.modify_column(pair, old, new, retyped, was_not_null != not_null)
             return
+        # A serial is an integer with a sequence behind its default: the type changes as the
+        # integer's, the sequence on its own (ALTER … TYPE serial does not exist).
+        old_type, new_type = _integer_of(old), _integer_of(new)
+        retyped = _squeeze(old_type) != _squeeze(new_type)
         if old.identity and not new.identity:
             yield self.change(
                 kinds.DROP_IDENTITY,
@@ -534,18 +541,20 @@ class _AlterPlanner:
                 column=new.name,
                 facts=facts,
             )
+        yield from self.serial_dropped(pair, old, new)
         if retyped:
             change = type_change(old.data_type, new.data_type, old.type_sql, new.type_sql)
-            using = f" USING {column}::{new.type_sql}" if change.needs_using else ""
+            using = f" USING {_using(column, old.data_type, new)}" if change.needs_using else ""
             yield self.change(
                 kinds.ALTER_TYPE,
                 table,
-                f"{where} ALTER COLUMN {column} TYPE {new.type_sql}{using};",
+                f"{where} ALTER COLUMN {column} TYPE {new_type}{using};",
                 column=new.name,
                 old=old.type_sql,
                 new=new.type_sql,
                 facts={"narrowing": change.narrowing, "rewrites": change.rewrites, **facts},
             )
+        yield from self.serial_added(pair, old, new, retyped)
         if new.default and (default_dropped or old.default != new.default):
             yield self.change(
                 kinds.SET_DEFAULT,
@@ -578,6 +587,45 @@ class _AlterPlanner:
                 column=new.name,
                 facts=facts,
             )
+
+    def serial_dropped(self, pair: _Pair, old: _Column, new: _Column) -> Iterator[Change]:
+        if not _is_serial(old) or _is_serial(new):
+            return
+        table = pair.new.model.table
+        sequence = self.q(f"{pair.old.model.table}_{old.name}_seq"[:63])
+        yield self.change(
+            kinds.DROP_DEFAULT,
+            table,
+            f"ALTER TABLE {self.q(table)} ALTER COLUMN {self.q(new.name)} DROP DEFAULT;",
+            column=new.name,
+            facts={"sequence": True, **self.model_uid(pair.new)},
+        )
+        yield self.change(kinds.SUPPORT, table, f"DROP SEQUENCE IF EXISTS {sequence};")
+
+    def serial_added(self, pair: _Pair, old: _Column, new: _Column, retyped: bool):
+        table = pair.new.model.table
+        if _is_serial(old) and _is_serial(new) and retyped:
+            sequence = self.q(f"{pair.old.model.table}_{old.name}_seq"[:63])
+            sql = f"ALTER SEQUENCE IF EXISTS {sequence} AS {_integer_of(new)};"
+            yield self.change(kinds.SUPPORT, table, sql)
+        if _is_serial(old) or not _is_serial(new):
+            return
+        name = f"{table}_{new.name}_seq"[:63]
+        yield self.change(
+            kinds.SUPPORT,
+            table,
+            f"CREATE SEQUENCE {self.q(name)} AS {_integer_of(new)} "
+            f"OWNED BY {self.q(table)}.{self.q(new.name)};",
+        )
+        literal = "'" + self.q(name).replace("'", "''") + "'"
+        yield self.change(
+            kinds.SET_DEFAULT,
+            table,
+            f"ALTER TABLE {self.q(table)} ALTER COLUMN {self.q(new.name)} "
+            f"SET DEFAULT nextval({literal});",
+            column=new.name,
+            facts={"sequence": True, **self.model_uid(pair.new)},
+        )
 
     def modify_column(self, pair, old: _Column, new: _Column, retyped: bool, nullness: bool):
         """MySQL changes a column by writing it whole."""
@@ -719,8 +767,10 @@ class _SqlitePlanner(_AlterPlanner):
             new = news[key]
             if old.parts("c") != new.parts("c"):
                 return True
+        # SQLite renames a constraint the spec names only by rebuilding its table.
         same_constraints = all(
-            old is not None and new is not None for old, new in self.kept_constraints(pair)
+            old is not None and new is not None and old.name == new.name
+            for old, new in self.kept_constraints(pair)
         )
         same_keys = all(
             old is not None and new is not None for old, new in self.kept_foreign_keys(pair)
@@ -841,6 +891,36 @@ def _mysql_key_indexed(table: _Table, key: _ForeignKey) -> bool:
         names = [c.name for c in (params.args.get("columns") or [])] if params else []
         leading.append(names)
     return any(columns[: len(key.columns)] == key.columns for columns in leading)
+
+
+_SERIALS = {
+    exp.DataType.Type.SMALLSERIAL: "smallint",
+    exp.DataType.Type.SERIAL: "integer",
+    exp.DataType.Type.BIGSERIAL: "bigint",
+}
+
+
+def _is_serial(column: _Column) -> bool:
+    return column.data_type is not None and column.data_type.this in _SERIALS
+
+
+def _integer_of(column: _Column) -> str:
+    """The column's type, a serial's as the integer type it is."""
+    return _SERIALS[column.data_type.this] if _is_serial(column) else column.type_sql
+
+
+def _using(column: str, old: exp.DataType | None, new: _Column) -> str:
+    """The cast of a USING. PostgreSQL casts boolean only to and from integer, and any type
+    through text (which fails only on a value the new type cannot read)."""
+    numbers = exp.DataType.NUMERIC_TYPES
+    if old is not None and new.data_type is not None:
+        pair = {old.this, new.data_type.this}
+        boolean = exp.DataType.Type.BOOLEAN
+        if boolean in pair and pair - {boolean} <= numbers:
+            return f"{column}::integer::{new.type_sql}"
+        if pair <= numbers or old.this in exp.DataType.TEXT_TYPES:
+            return f"{column}::{new.type_sql}"
+    return f"{column}::text::{new.type_sql}"
 
 
 def _squeeze(text: str) -> str:

@@ -536,6 +536,10 @@ class _Writer:
                 )
         elif isinstance(node, exp.UniqueColumnConstraint) and isinstance(node.this, exp.Schema):
             columns = [_column(e) for e in node.this.expressions]
+            if keys and sorted(columns) == sorted(keys):
+                # PostgreSQL folds it into the key (which then takes its name): one key, written.
+                table.comments.append(self.note(where, "", f"{text}: the primary key already"))
+                return
             if node.this.this is not None and not name:
                 name = node.this.this.name
                 self.names_used.add(name.lower())
