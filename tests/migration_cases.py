@@ -811,7 +811,8 @@ EDITS = (
 )  # fmt: skip
 
 
-#: Shapes of edit that meet a known engine bug (PROOF_FAILURES.md), which a run may avoid:
+#: Shapes of edit that met engine bugs (PROOF_FAILURES.md 1 and 3, fixed on main in 247208d);
+#: a run can avoid one (`avoid`) while a bug it meets is fixed:
 #: "no_cast", a type change PostgreSQL has no cast for (boolean to a number or date, ...);
 #: "unique_on_key", a table UNIQUE on the primary key's columns.
 KNOWN_BUGS = frozenset({"no_cast", "unique_on_key"})
