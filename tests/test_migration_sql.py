@@ -373,3 +373,16 @@ def test_a_unique_constraint_on_the_primary_key_is_the_key():
 
     assert "-- t: UNIQUE (id): the primary key already" in text
     assert "UNIQUE (id)" not in text.split("CREATE TABLE")[1]
+
+
+def test_a_unique_constraint_that_repeats_a_unique_field_is_written_once():
+    users = model(
+        "t",
+        field("id", primary_key=True),
+        field("email", "text", unique=True),
+        constraints=[ParsedItem(0, "UNIQUE (email)")],
+    )
+
+    text = schema_ddl(schema(users), "postgresql")
+
+    assert text.count("UNIQUE") == 1 and "-- t: UNIQUE (email): already unique" in text

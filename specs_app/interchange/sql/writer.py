@@ -534,6 +534,10 @@ class _Writer:
                 # PostgreSQL folds it into the key (which then takes its name): one key, written.
                 table.comments.append(self.note(where, "", f"{text}: the primary key already"))
                 return
+            if sorted(columns) in _unique_sets(table):
+                # PostgreSQL keeps one of two equal unique keys: the first one is written.
+                table.comments.append(self.note(where, "", f"{text}: already unique"))
+                return
             if node.this.this is not None and not name:
                 name = node.this.this.name
                 self.names_used.add(name.lower())
@@ -750,6 +754,12 @@ def _why_not(node: exp.Expression, dialect: str) -> str:
 
 def _quoted(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
+
+
+def _unique_sets(table: _Table) -> list[list[str]]:
+    """The column sets the table's keys and unique constraints already hold unique."""
+    sets = [sorted(c.columns) for c in table.constraints if c.kind in ("primary_key", "unique")]
+    return sets + [[column.name] for column in table.columns if "UNIQUE" in column.inline]
 
 
 def _ident(item: ParsedField) -> str:
