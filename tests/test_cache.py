@@ -4,8 +4,10 @@ changes."""
 
 import pytest
 
-from specs_app.models import Endpoint
-from specs_app.services.export import revision_export
+from specs_app.models import DataModel, Endpoint, Field
+from specs_app.services import cache as cache_module
+from specs_app.services import review as review_services
+from specs_app.services.export import revision_export, revision_sql
 from specs_app.services.lint import (
     lint_draft,
     lint_revision,
@@ -26,6 +28,36 @@ def test_a_published_export_is_computed_once(spec, django_assert_num_queries):
 
     with django_assert_num_queries(0):
         assert revision_export(spec.head) == first
+
+
+def test_a_published_ddl_is_computed_once_per_dialect_and_a_drafts_never(spec, editor):
+    first = revision_sql(spec.head, "postgresql")
+    assert revision_sql(spec.head, "sqlite") != first
+
+    cr = open_request(spec, editor)
+    table = DataModel.objects.filter(revision=cr.working).first().table
+    row = Field.objects.get(revision=cr.working, model__table=table, name="title")
+    assert revision_sql(cr.working, "postgresql") == first
+    review_services.change_request_update(
+        change_request=cr, actor=editor, row=row, expected_version=row.version, name="headline"
+    )
+    assert "headline" in revision_sql(cr.working, "postgresql")
+
+
+def test_published_ddl_hits_the_cache(spec, django_assert_num_queries):
+    first = revision_sql(spec.head, "postgresql")
+
+    with django_assert_num_queries(0):
+        assert revision_sql(spec.head, "postgresql") == first
+
+
+def test_a_change_of_code_is_a_new_key(monkeypatch):
+    computed = []
+    cache_module.remembered(("k",), lambda: computed.append(1) or "old")
+    monkeypatch.setattr(cache_module, "_CODE", "another deploy")
+
+    assert cache_module.remembered(("k",), lambda: "new") == "new"
+    assert len(computed) == 1
 
 
 def test_a_draft_export_is_never_reused(spec, editor):

@@ -8,6 +8,7 @@ outdated the moment the draft changes. Rendered markdown is keyed by a hash of i
 
 import hashlib
 from collections.abc import Callable
+from pathlib import Path
 
 from django.core.cache import cache
 
@@ -15,9 +16,23 @@ from django.core.cache import cache
 _VERSION = 1
 
 
+def _code_version() -> str:
+    """A digest of the code that computes what is cached (the formats and the services): a
+    deploy that changes how an export, a diff or a DDL is written ignores the old entries, in
+    a cache that outlives the process."""
+    app = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted([*app.glob("interchange/**/*.py"), *app.glob("services/**/*.py")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_CODE = _code_version()
+
+
 def remembered(parts: tuple, compute: Callable):
     """`compute()`, or the value it gave before for the same `parts`."""
-    key = "studio:" + hashlib.sha256(repr((_VERSION, *parts)).encode()).hexdigest()
+    key = "studio:" + hashlib.sha256(repr((_VERSION, _CODE, *parts)).encode()).hexdigest()
     value = cache.get(key)
     if value is None:
         value = compute()

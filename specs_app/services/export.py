@@ -90,8 +90,15 @@ def revision_schema_records(revision: Revision) -> ParsedSchema:
 
 
 def revision_sql(revision: Revision, dialect: str) -> str:
-    """The DDL of the revision's schema in `dialect` (postgresql, sqlite or mysql)."""
-    return schema_ddl(revision_schema_records(revision), dialect)
+    """The DDL of the revision's schema in `dialect` (postgresql, sqlite or mysql); a published
+    revision's is computed once (see services/cache.py)."""
+
+    def write() -> str:
+        return schema_ddl(revision_schema_records(revision), dialect)
+
+    if not revision.is_published:
+        return write()
+    return remembered(("sql", revision.pk, dialect), write)
 
 
 _RECORDS = {
