@@ -17,6 +17,7 @@ from specs_app.models import (
     Spec,
 )
 from specs_app.services.export import revision_export
+from specs_app.services.impact import change_request_impact
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +61,8 @@ def test_seed_demo_is_idempotent():
 @pytest.mark.django_db(transaction=True)  # real commits: the emails' hand-over runs
 def test_seed_demo_leaves_a_review_in_progress_without_sending_email():
     _seed()
-    cr = ChangeRequest.objects.get()
-    assert (cr.state, cr.author.username) == ("in_review", "bob")
+    cr = ChangeRequest.objects.get(author__username="bob")
+    assert cr.state == "in_review"
     thread = Comment.objects.get(change_request=cr)
     assert (thread.author.username, thread.anchor_field) == ("carol", "user_ownership")
     assert thread.suggestion.startswith("Returns only tasks whose user_id")
@@ -70,4 +71,23 @@ def test_seed_demo_leaves_a_review_in_progress_without_sending_email():
     assert kinds == [("bob", "comment"), ("bob", "review_given"), ("carol", "review_requested")]
     assert mail.outbox == []
     _seed()
-    assert ChangeRequest.objects.count() == 1
+    assert ChangeRequest.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_seed_demo_leaves_a_draft_whose_impact_tab_has_a_migration_and_findings():
+    _seed()
+    cr = ChangeRequest.objects.get(author__username="alice")
+
+    impact = change_request_impact(cr)
+
+    assert cr.state == "draft"
+    assert "ALTER TABLE tasks RENAME COLUMN completed TO done;" in impact.migration.sql
+    assert (
+        "ALTER TABLE tasks ADD COLUMN priority smallint NOT NULL DEFAULT 0;" in impact.migration.sql
+    )
+    assert "CREATE INDEX idx_tasks_user_priority ON tasks(user_id, priority DESC);" in (
+        impact.migration.sql
+    )
+    assert "DROP INDEX" not in impact.migration.sql  # the index follows the renamed column
+    assert {"BC102", "PG101"} <= {risk.code for risk in impact.risks}

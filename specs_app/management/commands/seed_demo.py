@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
-from specs_app.models import Endpoint, Membership, Role, Spec, Workspace
+from specs_app.models import DataModel, Endpoint, Field, Index, Membership, Role, Spec, Workspace
 from specs_app.services import review, threads
 from specs_app.services.imports import spec_import
 
@@ -40,7 +40,9 @@ class Command(BaseCommand):
                 )
             created = self._todo_spec(workspace, author=users["alice"])
             if created:
-                _review_in_progress(Spec.objects.get(workspace=workspace, slug="todo"), users)
+                spec = Spec.objects.get(workspace=workspace, slug="todo")
+                _review_in_progress(spec, users)
+                _schema_change(spec, users)
         people = ", ".join(f"{name} ({role.label.lower()})" for name, role in DEMO_USERS)
         self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}): {people}")
         state = "created" if created else "already present"
@@ -69,6 +71,51 @@ class Command(BaseCommand):
         if not result.ok:
             raise CommandError(f"The demo spec did not import: {result.errors}")
         return True
+
+
+def _schema_change(spec: Spec, users: dict):
+    """alice's draft request that changes the database (its Impact tab has a migration and
+    findings): tasks get a priority and an index for it, and `completed` becomes `done`."""
+    alice = users["alice"]
+    cr = review.change_request_open(spec=spec, author=alice, title="Prioritise tasks")
+    tasks = DataModel.objects.get(revision=cr.working, table="tasks")
+    review.change_request_add(
+        change_request=cr,
+        actor=alice,
+        model=Field,
+        parent=tasks,
+        name="priority",
+        type="smallint",
+        default="0",
+        description="0 (none) to 3 (urgent)",
+    )
+    review.change_request_add(
+        change_request=cr,
+        actor=alice,
+        model=Index,
+        parent=tasks,
+        name="idx_tasks_user_priority",
+        columns="user_id, priority DESC",
+        purpose="A user's tasks, most urgent first",
+    )
+    completed = Field.objects.get(revision=cr.working, model=tasks, name="completed")
+    review.change_request_update(
+        change_request=cr,
+        actor=alice,
+        row=completed,
+        expected_version=completed.version,
+        name="done",
+    )
+    # The index names the column by name: it follows the rename (else it would be dropped).
+    index = Index.objects.get(revision=cr.working, model=tasks, name="idx_tasks_user_id_completed")
+    review.change_request_update(
+        change_request=cr,
+        actor=alice,
+        row=index,
+        expected_version=index.version,
+        columns="user_id, done",
+    )
+    return cr
 
 
 def _review_in_progress(spec: Spec, users: dict):
