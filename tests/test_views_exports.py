@@ -124,7 +124,10 @@ def test_git_target_settings_create(client_for, owner, spec, remote):
     target = GitTarget.objects.get(spec=spec)
     assert (target.repository, target.branch, target.commit_on_merge) == (str(remote), "main", True)
     assert target.write_migrations is False
-    assert 'name="write_migrations"' in client.get(_url("git_target")).content.decode()
+    form = client.get(_url("git_target")).content.decode()
+    assert 'name="write_migrations"' in form
+    # The help text's file name is text, not tags that would swallow the rest of the form.
+    assert "migrations/NNNN_title.sql" in form and 'type="submit"' in form.split("NNNN_title")[1]
 
     client.post(
         _url("git_target"),

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='gittarget',
             name='write_migrations',
-            field=models.BooleanField(default=False, help_text='Also commit the PostgreSQL migration of each merged change request, as migrations/<NNNN>_<title>.sql beside the schema file.'),
+            field=models.BooleanField(default=False, help_text='Also commit the PostgreSQL migration of each merged change request, as migrations/NNNN_title.sql beside the schema file (NNNN: the request number).'),
         ),
     ]

@@ -19,7 +19,7 @@ class GitTarget(models.Model):
     write_migrations = models.BooleanField(
         default=False,
         help_text="Also commit the PostgreSQL migration of each merged change request, as "
-        "migrations/<NNNN>_<title>.sql beside the schema file.",
+        "migrations/NNNN_title.sql beside the schema file (NNNN: the request number).",
     )
     #: What the studio last wrote (blob sha of each file, keyed by path): a branch head whose
     #: files differ from these was edited outside the studio (drift).

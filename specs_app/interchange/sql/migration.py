@@ -132,6 +132,15 @@ class _AlterPlanner:
         ]
         self.created = [table for key, table in new.tables.items() if key not in old.tables]
         self.dropped = [table for key, table in old.tables.items() if key not in new.tables]
+        self.memo: dict[tuple, object] = {}
+
+    def once(self, name: str, pair: "_Pair", compute):
+        """`compute()` for this pair, worked out once: every step of the plan reads the same
+        matching of a table's parts (and SQLite whether it rebuilds the table)."""
+        key = (name, id(pair))
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     def q(self, identifier: str) -> str:
         return self.writer.name(identifier)
@@ -168,10 +177,18 @@ class _AlterPlanner:
         names = {_column_key(c): c.name for c in pair.old.columns}
         return names == {_column_key(c): c.name for c in pair.new.columns}
 
-    def kept_constraints(
-        self, pair: _Pair
-    ) -> Iterator[tuple[_Constraint | None, _Constraint | None]]:
+    def kept_constraints(self, pair: _Pair) -> list[tuple[_Constraint | None, _Constraint | None]]:
         """(old, new) for every constraint of a kept table; None on the side that lacks it."""
+        return self.once("constraints", pair, lambda: list(self.match_constraints(pair)))
+
+    def kept_foreign_keys(self, pair: _Pair) -> list[tuple[_ForeignKey | None, _ForeignKey | None]]:
+        return self.once("keys", pair, lambda: list(self.match_foreign_keys(pair)))
+
+    def kept_indexes(self, pair: _Pair) -> list[tuple[_Index | None, _Index | None]]:
+        """(old, new) per index; a changed one comes as (old, None) then (None, new)."""
+        return self.once("indexes", pair, lambda: list(self.match_indexes(pair)))
+
+    def match_constraints(self, pair: _Pair):
         if self.stable(pair):
             olds = {f"{c.kind} {c.body}": c for c in pair.old.constraints}
             news = {f"{c.kind} {c.body}": c for c in pair.new.constraints}
@@ -184,7 +201,7 @@ class _AlterPlanner:
             if signature not in olds:
                 yield None, constraint
 
-    def kept_foreign_keys(self, pair: _Pair):
+    def match_foreign_keys(self, pair: _Pair):
         olds = {self.old.foreign_key_signature(pair.old, k): k for k in pair.old.foreign_keys}
         news = {self.new.foreign_key_signature(pair.new, k): k for k in pair.new.foreign_keys}
         for signature, key in olds.items():
@@ -193,7 +210,7 @@ class _AlterPlanner:
             if signature not in olds:
                 yield None, key
 
-    def kept_indexes(self, pair: _Pair):
+    def match_indexes(self, pair: _Pair):
         olds = {_index_key(i): i for i in pair.old.indexes}
         news = {_index_key(i): i for i in pair.new.indexes}
         stable = self.stable(pair)
@@ -528,98 +545,62 @@ class _AlterPlanner:
                 facts={"columns_are_new": False, **facts},
             )  # fmt: skip
 
-    def alter_column(self, pair, old: _Column, new: _Column, old_keys, new_keys):
+    def column_change(self, pair: _Pair, column: _Column, kind: str, clause: str, **values):
+        """`ALTER TABLE t ALTER COLUMN c <clause>;` as a change of `kind`."""
+        facts = {**values.pop("facts", {}), **self.model_uid(pair.new)}
         table = pair.new.model.table
-        where = f"ALTER TABLE {self.q(table)}"
-        column = self.q(new.name)
-        facts = self.model_uid(pair.new)
+        sql = f"ALTER TABLE {self.q(table)} ALTER COLUMN {self.q(column.name)} {clause};"
+        return self.change(kind, table, sql, column=column.name, facts=facts, **values)
+
+    def alter_column(self, pair, old: _Column, new: _Column, old_keys, new_keys):
         was_not_null = old.not_null or old.name in old_keys
         not_null = new.not_null or new.name in new_keys
-        retyped = _squeeze(old.type_sql) != _squeeze(new.type_sql)
         if self.dialect == "mysql":
+            retyped = _squeeze(old.type_sql) != _squeeze(new.type_sql)
             yield from self.modify_column(pair, old, new, retyped, was_not_null != not_null)
             return
         # A serial is an integer with a sequence behind its default: the type changes as the
         # integer's, the sequence on its own (ALTER … TYPE serial does not exist).
-        old_type, new_type = _integer_of(old), _integer_of(new)
-        retyped = _squeeze(old_type) != _squeeze(new_type)
+        new_type = _integer_of(new)
+        retyped = _squeeze(_integer_of(old)) != _squeeze(new_type)
         if old.identity and not new.identity:
-            yield self.change(
-                kinds.DROP_IDENTITY,
-                table,
-                f"{where} ALTER COLUMN {column} DROP IDENTITY;",
-                column=new.name,
-                facts=facts,
-            )
+            yield self.column_change(pair, new, kinds.DROP_IDENTITY, "DROP IDENTITY")
         default_dropped = old.default and (retyped or not new.default)
         if default_dropped:
-            yield self.change(
-                kinds.DROP_DEFAULT,
-                table,
-                f"{where} ALTER COLUMN {column} DROP DEFAULT;",
-                column=new.name,
-                facts=facts,
-            )
+            yield self.column_change(pair, new, kinds.DROP_DEFAULT, "DROP DEFAULT")
         yield from self.serial_dropped(pair, old, new)
         if retyped:
-            change = type_change(old.data_type, new.data_type, old.type_sql, new.type_sql)
+            change = type_change(old.data_type, new.data_type)
+            column = self.q(new.name)
             using = f" USING {_using(column, old.data_type, new)}" if change.needs_using else ""
-            yield self.change(
+            yield self.column_change(
+                pair,
+                new,
                 kinds.ALTER_TYPE,
-                table,
-                f"{where} ALTER COLUMN {column} TYPE {new_type}{using};",
-                column=new.name,
+                f"TYPE {new_type}{using}",
                 old=old.type_sql,
                 new=new.type_sql,
-                facts={"narrowing": change.narrowing, "rewrites": change.rewrites, **facts},
+                facts={"narrowing": change.narrowing, "rewrites": change.rewrites},
             )
         yield from self.serial_added(pair, old, new, retyped)
         if new.default and (default_dropped or old.default != new.default):
-            yield self.change(
-                kinds.SET_DEFAULT,
-                table,
-                f"{where} ALTER COLUMN {column} SET DEFAULT {new.default};",
-                column=new.name,
-                facts=facts,
-            )
+            yield self.column_change(pair, new, kinds.SET_DEFAULT, f"SET DEFAULT {new.default}")
         if was_not_null and not not_null:
-            yield self.change(
-                kinds.DROP_NOT_NULL,
-                table,
-                f"{where} ALTER COLUMN {column} DROP NOT NULL;",
-                column=new.name,
-                facts=facts,
-            )
+            yield self.column_change(pair, new, kinds.DROP_NOT_NULL, "DROP NOT NULL")
         if not was_not_null and not_null:
-            yield self.change(
-                kinds.SET_NOT_NULL,
-                table,
-                f"{where} ALTER COLUMN {column} SET NOT NULL;",
-                column=new.name,
-                facts={"not_null": True, "has_default": bool(new.default), **facts},
-            )
+            facts = {"not_null": True, "has_default": bool(new.default)}
+            yield self.column_change(pair, new, kinds.SET_NOT_NULL, "SET NOT NULL", facts=facts)
         if new.identity and not old.identity:
-            yield self.change(
-                kinds.ADD_IDENTITY,
-                table,
-                f"{where} ALTER COLUMN {column} ADD {new.identity};",
-                column=new.name,
-                facts=facts,
-            )
+            yield self.column_change(pair, new, kinds.ADD_IDENTITY, f"ADD {new.identity}")
 
     def serial_dropped(self, pair: _Pair, old: _Column, new: _Column) -> Iterator[Change]:
         if not _is_serial(old) or _is_serial(new):
             return
-        table = pair.new.model.table
         sequence = self.q(f"{pair.old.model.table}_{old.name}_seq"[:63])
-        yield self.change(
-            kinds.DROP_DEFAULT,
-            table,
-            f"ALTER TABLE {self.q(table)} ALTER COLUMN {self.q(new.name)} DROP DEFAULT;",
-            column=new.name,
-            facts={"sequence": True, **self.model_uid(pair.new)},
-        )
-        yield self.change(kinds.SUPPORT, table, f"DROP SEQUENCE IF EXISTS {sequence};")
+        facts = {"sequence": True}
+        yield self.column_change(pair, new, kinds.DROP_DEFAULT, "DROP DEFAULT", facts=facts)
+        sql = f"DROP SEQUENCE IF EXISTS {sequence};"
+        yield self.change(kinds.SUPPORT, pair.new.model.table, sql)
 
     def serial_added(self, pair: _Pair, old: _Column, new: _Column, retyped: bool):
         table = pair.new.model.table
@@ -637,14 +618,8 @@ class _AlterPlanner:
             f"OWNED BY {self.q(table)}.{self.q(new.name)};",
         )
         literal = "'" + self.q(name).replace("'", "''") + "'"
-        yield self.change(
-            kinds.SET_DEFAULT,
-            table,
-            f"ALTER TABLE {self.q(table)} ALTER COLUMN {self.q(new.name)} "
-            f"SET DEFAULT nextval({literal});",
-            column=new.name,
-            facts={"sequence": True, **self.model_uid(pair.new)},
-        )
+        clause = f"SET DEFAULT nextval({literal})"
+        yield self.column_change(pair, new, kinds.SET_DEFAULT, clause, facts={"sequence": True})
 
     def modify_column(self, pair, old: _Column, new: _Column, retyped: bool, nullness: bool):
         """MySQL changes a column by writing it whole."""
@@ -652,7 +627,7 @@ class _AlterPlanner:
             return
         parts = new.parts(self.q(new.name), with_key=False)
         if retyped:
-            change = type_change(old.data_type, new.data_type, old.type_sql, new.type_sql)
+            change = type_change(old.data_type, new.data_type)
             kind = kinds.ALTER_TYPE
             facts = {"narrowing": change.narrowing, "rewrites": change.rewrites}
         elif nullness:
@@ -779,6 +754,9 @@ class _SqlitePlanner(_AlterPlanner):
 
     def rebuilt(self, pair: _Pair) -> bool:
         """Whether the table changes more than names (and indexes)."""
+        return self.once("rebuilt", pair, lambda: self.changes_more_than_names(pair))
+
+    def changes_more_than_names(self, pair: _Pair) -> bool:
         olds, news = self.old.columns(pair.old), self.new.columns(pair.new)
         if olds.keys() != news.keys():
             return True

@@ -32,9 +32,7 @@ class TypeChange:
     needs_using: bool  # PostgreSQL has no assignment cast: the change needs USING col::type
 
 
-def type_change(
-    old: exp.DataType | None, new: exp.DataType | None, old_text: str, new_text: str
-) -> TypeChange:
+def type_change(old: exp.DataType | None, new: exp.DataType | None) -> TypeChange:
     if old is None or new is None:  # a type the writer could not read: assume the worst
         return TypeChange(narrowing=True, rewrites=True, needs_using=True)
     if old.this in _STRINGS and new.this in _STRINGS:
