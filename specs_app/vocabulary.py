@@ -8,6 +8,9 @@ may all import it.
 DEFAULT_API_PATH = "specs/api/rest-endpoints.md"
 DEFAULT_SCHEMA_PATH = "specs/database/schema.md"
 
+# A spec's API compatibility modes (Spec.compatibility), as Apicurio names its rules.
+COMPATIBILITY_MODES = ("none", "backward", "forward", "full")
+
 # Relationship kinds (Relationship.kind).
 BELONGS_TO, HAS_ONE, HAS_MANY, MANY_TO_MANY = "belongs_to", "has_one", "has_many", "many_to_many"
 RELATIONSHIP_LABELS = {

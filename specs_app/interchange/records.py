@@ -19,6 +19,7 @@ class ParsedTestCase:
     line: int
     text: str
     verified: bool = False
+    uid: str = ""
 
 
 @dataclass
@@ -30,6 +31,7 @@ class ParsedParameter:
     required: bool = True
     constraints: str = ""
     description: str = ""
+    uid: str = ""
 
 
 @dataclass
@@ -41,6 +43,7 @@ class ParsedBodyField:
     required: bool = True
     constraints: str = ""
     description: str = ""
+    uid: str = ""
 
 
 @dataclass
@@ -48,6 +51,7 @@ class ParsedError:
     line: int
     status_code: int
     description: str = ""
+    uid: str = ""
 
 
 @dataclass
@@ -66,6 +70,7 @@ class ParsedEndpoint:
     test_cases: list[ParsedTestCase] = field(default_factory=list)
     #: The line each one-line value was read from, by attribute name.
     lines: dict[str, int] = field(default_factory=dict)
+    uid: str = ""
 
 
 @dataclass
@@ -101,6 +106,7 @@ class ParsedRelationship:
     target_column: str = ""
     on_delete: str = ""
     through_table: str = ""
+    uid: str = ""
 
 
 @dataclass

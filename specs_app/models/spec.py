@@ -4,7 +4,9 @@ from django.db import models
 
 from specs_app.models.validators import validate_overview, validate_repo_path
 from specs_app.models.workspace import Workspace
-from specs_app.vocabulary import DEFAULT_API_PATH, DEFAULT_SCHEMA_PATH
+from specs_app.vocabulary import COMPATIBILITY_MODES, DEFAULT_API_PATH, DEFAULT_SCHEMA_PATH
+
+COMPATIBILITY_CHOICES = [(mode, mode.capitalize()) for mode in COMPATIBILITY_MODES]
 
 
 class Spec(models.Model):
@@ -22,6 +24,14 @@ class Spec(models.Model):
     required_approvals = models.PositiveSmallIntegerField(default=1)
     lint_gate = models.BooleanField(
         default=True, help_text="Refuse to merge a change request whose draft has lint errors."
+    )
+    compatibility = models.CharField(
+        max_length=8,
+        choices=COMPATIBILITY_CHOICES,
+        default="none",
+        help_text="Which breaking API changes the merge gate holds back: none; backward "
+        "(existing clients keep working); forward (new clients work against the previous "
+        "server); full (both).",
     )
     require_resolved_conversations = models.BooleanField(
         default=True, help_text="Refuse to merge a change request with unresolved comments."

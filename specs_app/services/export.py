@@ -11,12 +11,18 @@ from specs_app.interchange.canonical.writer import (
 )
 from specs_app.interchange.files import write_spec_files
 from specs_app.interchange.records import (
+    ParsedApi,
+    ParsedBodyField,
+    ParsedEndpoint,
+    ParsedError,
     ParsedField,
     ParsedIndex,
     ParsedItem,
     ParsedModel,
+    ParsedParameter,
     ParsedRelationship,
     ParsedSchema,
+    ParsedTestCase,
 )
 from specs_app.interchange.sql.writer import schema_ddl
 from specs_app.models import DataModel, Endpoint, Revision
@@ -89,6 +95,30 @@ def revision_schema_records(revision: Revision) -> ParsedSchema:
     return ParsedSchema(overview=revision.schema_overview, models=models)
 
 
+def revision_api_records(revision: Revision) -> ParsedApi:
+    """The revision's endpoints as records, each row with its uid (what the API diff matches)."""
+    tree = load_api_tree(revision=revision)
+    endpoints = []
+    for endpoint in tree.parents:
+        endpoints.append(
+            ParsedEndpoint(
+                line=0,
+                name=endpoint.name,
+                method=endpoint.method,
+                path=endpoint.path,
+                authentication=endpoint.authentication,
+                user_ownership=endpoint.user_ownership,
+                success_status=endpoint.success_status,
+                uid=str(endpoint.uid),
+                **{
+                    name: [_record(record, row) for row in tree.rows(endpoint, name)]
+                    for name, record in _API_RECORDS.items()
+                },
+            )
+        )
+    return ParsedApi(overview=revision.api_overview, endpoints=endpoints)
+
+
 def revision_sql(revision: Revision, dialect: str) -> str:
     """The DDL of the revision's schema in `dialect` (postgresql, sqlite or mysql); a published
     revision's is computed once (see services/cache.py)."""
@@ -107,6 +137,15 @@ _RECORDS = {
     "indexes": ParsedIndex,
     "constraints": ParsedItem,
     "migration_notes": ParsedItem,
+}
+
+
+_API_RECORDS = {
+    "parameters": ParsedParameter,
+    "body_fields": ParsedBodyField,
+    "errors": ParsedError,
+    "business_rules": ParsedItem,
+    "test_cases": ParsedTestCase,
 }
 
 

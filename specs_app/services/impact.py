@@ -1,15 +1,17 @@
-"""What a change does to the database: the migration between two revisions of a spec's schema
-(matched by uid, so renames stay renames), and what a change request's migration implies."""
+"""What a change does: to the database, the migration between two revisions of a spec's schema
+(matched by uid, so renames stay renames) and its risks; to the API's clients, the changes
+between the two revisions' endpoints and those that break the spec's compatibility mode."""
 
 from dataclasses import dataclass, field
 
-from specs_app.interchange.records import ParsedSchema
+from specs_app.interchange.apidiff import ApiChange, api_changes_between, compatibility_breaks
+from specs_app.interchange.records import ParsedApi, ParsedSchema
 from specs_app.interchange.sql import changes as kinds
 from specs_app.interchange.sql.changes import Migration
 from specs_app.interchange.sql.migration import migration_between
 from specs_app.interchange.sql.risks import Risk, migration_risks
 from specs_app.models import ChangeRequest, Revision, Spec
-from specs_app.services.export import revision_schema_records
+from specs_app.services.export import revision_api_records, revision_schema_records
 from specs_app.services.risk_settings import risk_settings_load
 
 #: Changes that lose data: the models they touch are marked destructive in review.
@@ -23,6 +25,11 @@ class Impact:
     result_ddl: str
     risks: list[Risk] = field(default_factory=list)
     destructive_model_uids: set[str] = field(default_factory=set)
+    #: The API changes from base to target, every level.
+    api_changes: list[ApiChange] = field(default_factory=list)
+    #: The spec's compatibility mode, and the breaking changes that fail it.
+    compatibility: str = "none"
+    api_breaks: list[ApiChange] = field(default_factory=list)
 
     @property
     def risk_counts(self) -> dict[str, int]:
@@ -35,6 +42,10 @@ class Impact:
 
 def _records(revision: Revision | None) -> ParsedSchema:
     return revision_schema_records(revision) if revision is not None else ParsedSchema()
+
+
+def _api_records(revision: Revision | None) -> ParsedApi:
+    return revision_api_records(revision) if revision is not None else ParsedApi()
 
 
 def revision_migration(
@@ -53,7 +64,8 @@ def impact_between(
     spec: Spec, base: Revision | None, target_revision: Revision, dialect: str = "postgresql"
 ) -> Impact:
     """The migration from `base` to `target_revision`, its risks under the spec's settings,
-    and the DDL of the result."""
+    the DDL of the result, and the API changes (those breaking the spec's compatibility mode
+    apart)."""
     target = _records(target_revision)
     migration = migration_between(_records(base), target, dialect)
     destructive = {
@@ -67,16 +79,28 @@ def impact_between(
         result_ddl=migration.target_ddl,
         risks=migration_risks(migration, risk_settings_load(spec)),
         destructive_model_uids=destructive,
+        **_api_impact(spec, base, target_revision),
     )
 
 
+def _api_impact(spec: Spec, base: Revision | None, target: Revision) -> dict:
+    old, new = _api_records(base), _api_records(target)
+    return {
+        "api_changes": api_changes_between(old, new),
+        "compatibility": spec.compatibility,
+        "api_breaks": compatibility_breaks(old, new, spec.compatibility),
+    }
+
+
 def impact_report(impact: Impact) -> dict:
-    """The impact as JSON for CI: `{"migration": {"sql", "statements", "risks": [...]}}`."""
+    """The impact as JSON for CI: `{"migration": {"sql", "statements", "risks": [...]},
+    "api_changes": [{"check", "level", "item", "message"}, ...]}`."""
     return {
         "migration": {
             "dialect": impact.dialect,
             "sql": impact.migration.sql,
             "statements": impact.migration.statements,
             "risks": [risk.as_json() for risk in impact.risks],
-        }
+        },
+        "api_changes": [change.as_json() for change in impact.api_changes],
     }

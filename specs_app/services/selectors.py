@@ -146,6 +146,7 @@ def change_request_impact_of_edit(change_request: ChangeRequest, dialect: str = 
         cr.content_version,
         dialect,
         tuple(sorted(settings.items())),
+        cr.spec.compatibility,
     )
     return remembered(parts, lambda: change_request_impact(cr, dialect=dialect))
 
