@@ -95,7 +95,7 @@ def test_saving_settings_changes_what_lint_reports(client_for, owner, spec):
     [
         ({"owner_table": "not a table"}, "is not a table name"),
         ({"external_tables": "fine, bad name"}, "is not a table name"),
-        ({"rule:errors.no-500": "loud"}, "Select a valid choice"),
+        ({"rule:errors.no-500": "loud"}, "&quot;loud&quot; is not a setting for errors.no-500"),
         ({"owner_table": ""}, "This field is required"),
     ],
 )

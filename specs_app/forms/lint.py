@@ -1,13 +1,15 @@
 import re
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms import BoundField
 
 from specs_app.interchange.sql.risks import CATEGORIES, RISK_RULES, RiskRule
 from specs_app.models.lint import RuleSetting, validate_table_name
 from specs_app.services.lint import RULES, Rule
+from specs_app.services.lint.registry import CATEGORIES as RULE_CATEGORIES
 from specs_app.services.lint.settings import LintSettings
 
 DEFAULT = "default"
@@ -15,6 +17,10 @@ DEFAULT = "default"
 
 def rule_field_name(rule: Rule) -> str:
     return f"rule:{rule.id}"
+
+
+def scope_field_name(rule: Rule) -> str:
+    return f"changed-only:{rule.id}"
 
 
 class LintConfigForm(forms.Form):
@@ -37,10 +43,39 @@ class LintConfigForm(forms.Form):
             self.fields[rule_field_name(rule)] = forms.ChoiceField(
                 label=f"{rule.id}: {rule.title}",
                 choices=[(DEFAULT, f"Default ({rule.severity})"), *RuleSetting.choices],
+                error_messages={
+                    "invalid_choice": f'"%(value)s" is not a setting for {rule.id}: choose '
+                    "the default, off, error or warning.",
+                },
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+            self.fields[scope_field_name(rule)] = forms.BooleanField(
+                required=False,
+                label=f"{rule.id}: only items added or changed since the previous revision",
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
             )
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", "Save lint settings"))
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout("owner_table", "external_tables")
+
+    def categories(self) -> list[tuple[str, list[tuple[Rule, BoundField, BoundField]]]]:
+        """(heading, [(rule, its severity select, its changed-only box)]) per category."""
+        return [
+            (
+                heading,
+                [
+                    (rule, self[rule_field_name(rule)], self[scope_field_name(rule)])
+                    for rule in RULES.values()
+                    if rule.category == heading
+                ],
+            )
+            for heading in RULE_CATEGORIES.values()
+        ]
+
+    def changed_only(self) -> list[str]:
+        """The ids of the rules ticked to look only at added or changed items."""
+        return [r.id for r in RULES.values() if self.cleaned_data[scope_field_name(r)]]
 
     def clean_external_tables(self) -> list[str]:
         names = [n.strip() for n in re.split(r"[,\n]", self.cleaned_data["external_tables"])]
@@ -66,6 +101,7 @@ def _initial(settings: LintSettings) -> dict:
         "owner_table": settings.owner_table,
         "external_tables": "\n".join(sorted(settings.external_tables)),
         **{rule_field_name(r): settings.rules.get(r.id, DEFAULT) for r in RULES.values()},
+        **{scope_field_name(r): r.id in settings.changed_only for r in RULES.values()},
     }
 
 

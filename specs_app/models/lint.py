@@ -60,6 +60,28 @@ def validate_rule_settings(value) -> None:
             )
 
 
+class RuleScope(models.TextChoices):
+    """Which items a rule looks at: all of them, or (Optic's "added" mode) only those added or
+    changed since the previous revision, so a legacy spec can adopt a rule without fixing the
+    past first."""
+
+    ALL = "all", "All items"
+    CHANGED = "changed", "Added or changed items only"
+
+
+def validate_rule_scopes(value) -> None:
+    if not isinstance(value, dict):
+        raise ValidationError('A mapping of rule id to "changed" is expected.')
+    for rule_id, scope in value.items():
+        if rule_id not in KNOWN_RULE_IDS:
+            raise ValidationError(f'There is no lint rule "{rule_id}".', code="unknown_rule")
+        if scope != RuleScope.CHANGED:
+            raise ValidationError(
+                f'"{scope}" is not a scope for {rule_id}: only "changed" is stored.',
+                code="rule_scope",
+            )
+
+
 def validate_risk_settings(value) -> None:
     """The shape of the migration risk settings; services/risk_settings.py checks the codes
     against interchange/sql/risks.py's RISK_RULES (the models are below it)."""
@@ -92,6 +114,13 @@ class LintConfig(models.Model):
         blank=True,
         validators=[validate_rule_settings],
         help_text='Rule id → "off", "error" or "warning"; rules not listed keep their default.',
+    )
+    rule_scopes = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[validate_rule_scopes],
+        help_text='Rule id → "changed" for rules that look only at items added or changed since '
+        "the previous revision; rules not listed look at every item.",
     )
     risk_rules = models.JSONField(
         default=dict,

@@ -81,6 +81,7 @@ def lint_settings(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
                 owner_table=form.cleaned_data["owner_table"],
                 external_tables=form.cleaned_data["external_tables"],
                 rules=form.rule_settings(),
+                changed_only=form.changed_only(),
             )
         except ServiceError as exc:
             form.add_error(None, str(exc))

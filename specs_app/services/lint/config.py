@@ -11,6 +11,7 @@ def lint_settings_from(config: LintConfig | None) -> LintSettings:
         owner_table=config.owner_table,
         external_tables=frozenset(name.lower() for name in config.external_tables),
         rules=dict(config.rules),
+        changed_only=frozenset(config.rule_scopes),
     )
 
 

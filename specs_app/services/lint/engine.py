@@ -8,6 +8,7 @@ from specs_app.services.lint.config import LintSettings, lint_settings_load
 from specs_app.services.lint.content import LintContent, load_lint_content
 from specs_app.services.lint.findings import Finding, Item
 from specs_app.services.lint.rulebook import RULES
+from specs_app.services.lint.scope import changed_items
 
 
 def lint_revision(revision: Revision, config: LintSettings | None = None) -> list[Finding]:
@@ -18,7 +19,8 @@ def lint_revision(revision: Revision, config: LintSettings | None = None) -> lis
     settings = config if config is not None else lint_settings_load(spec_id=revision.spec_id)
 
     def lint() -> list[Finding]:
-        return lint_content(load_lint_content(revision=revision), settings)
+        changed = changed_items(revision) if settings.changed_only else None
+        return lint_content(load_lint_content(revision=revision), settings, changed)
 
     if not revision.is_published:
         return lint()
@@ -36,19 +38,25 @@ def settings_fingerprint(settings: LintSettings) -> tuple:
         settings.owner_table,
         tuple(sorted(settings.external_tables)),
         tuple(sorted(settings.rules.items())),
+        tuple(sorted(settings.changed_only)),
     )
 
 
-def lint_content(content: LintContent, settings: LintSettings) -> list[Finding]:
+def lint_content(
+    content: LintContent, settings: LintSettings, changed: frozenset[str] | None = None
+) -> list[Finding]:
+    """The findings of every enabled rule. `changed` holds the uids of the items added or
+    changed since the previous revision (None: all are new); rules the settings limit to those
+    report nothing on the other items."""
     findings = []
     for rule in RULES.values():
         severity = settings.severity_of(rule)
         if severity is None:
             continue
-        findings += [
-            Finding(rule.id, severity, item, message)
-            for item, message in rule.check(content, settings)
-        ]
+        hits = rule.check(content, settings)
+        if changed is not None and rule.id in settings.changed_only:
+            hits = [(item, message) for item, message in hits if item.uid in changed]
+        findings += [Finding(rule.id, severity, item, message) for item, message in hits]
     # Stable sort: within an item, findings keep the registry's order.
     return sorted(findings, key=lambda finding: finding.item.order)
 

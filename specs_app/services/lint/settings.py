@@ -21,6 +21,8 @@ class LintSettings:
     external_tables: frozenset[str] = frozenset()
     #: Rule id → "off", "error" or "warning", for rules that do not keep their default.
     rules: Mapping[str, str] = field(default_factory=dict)
+    #: Ids of the rules that look only at items added or changed since the previous revision.
+    changed_only: frozenset[str] = frozenset()
 
     def severity_of(self, rule: _Rule) -> Severity | None:
         """The severity the rule reports with, or None when it is turned off."""
