@@ -1,6 +1,8 @@
 """The API diff's contract: endpoints matched by uid, breaking changes under a compatibility
 mode (the checks themselves are tested in test_api_changes.py)."""
 
+import pytest
+
 from specs_app.interchange.apidiff import (
     BREAKING,
     CHECKS,
@@ -8,6 +10,7 @@ from specs_app.interchange.apidiff import (
     compatibility_breaks,
 )
 from specs_app.interchange.records import ParsedApi, ParsedEndpoint
+from tests.factories import WorkspaceFactory
 
 
 def api(*endpoints: ParsedEndpoint) -> ParsedApi:
@@ -46,3 +49,28 @@ def test_a_fingerprint_survives_unrelated_changes_and_tells_directions_apart():
     )
     assert backward.fingerprint == again.fingerprint
     assert backward.forward().fingerprint != backward.fingerprint
+
+
+@pytest.mark.django_db
+def test_a_change_request_deleting_an_endpoint_breaks_backward_clients():
+    from specs_app import models as m
+    from specs_app.services import review as services
+    from specs_app.services.selectors import change_request_api_impact_of_edit
+    from tests.factories import UserFactory, published_spec
+    from tests.review_helpers import open_request
+
+    spec = published_spec(workspace=WorkspaceFactory())
+    editor = UserFactory()
+    m.Membership.objects.create(workspace=spec.workspace, user=editor, role=m.Role.EDITOR)
+    cr = open_request(spec, editor)
+    gone = m.Endpoint.objects.filter(revision=cr.working).first()
+    services.change_request_delete(change_request=cr, actor=editor, row=gone)
+    cr.refresh_from_db()
+    impact = change_request_api_impact_of_edit(cr)
+    assert [c.check for c in impact.api_changes] == ["api-path-removed-without-deprecation"]
+    assert impact.compatibility == "none" and impact.api_breaks == []
+    spec.compatibility = "backward"
+    spec.save(update_fields=["compatibility"])
+    cr.refresh_from_db()
+    [broken] = change_request_api_impact_of_edit(cr).api_breaks
+    assert broken.endpoint_uid == str(gone.uid)

@@ -25,11 +25,6 @@ class Impact:
     result_ddl: str
     risks: list[Risk] = field(default_factory=list)
     destructive_model_uids: set[str] = field(default_factory=set)
-    #: The API changes from base to target, every level.
-    api_changes: list[ApiChange] = field(default_factory=list)
-    #: The spec's compatibility mode, and the breaking changes that fail it.
-    compatibility: str = "none"
-    api_breaks: list[ApiChange] = field(default_factory=list)
 
     @property
     def risk_counts(self) -> dict[str, int]:
@@ -38,6 +33,17 @@ class Impact:
         for risk in self.risks:
             counts[risk.level] = counts.get(risk.level, 0) + 1
         return counts
+
+
+@dataclass
+class ApiImpact:
+    """What a change does to the API's clients."""
+
+    #: The changes from base to target, every level.
+    api_changes: list[ApiChange]
+    #: The spec's compatibility mode, and the breaking changes that fail it.
+    compatibility: str
+    api_breaks: list[ApiChange]
 
 
 def _records(revision: Revision | None) -> ParsedSchema:
@@ -64,8 +70,7 @@ def impact_between(
     spec: Spec, base: Revision | None, target_revision: Revision, dialect: str = "postgresql"
 ) -> Impact:
     """The migration from `base` to `target_revision`, its risks under the spec's settings,
-    the DDL of the result, and the API changes (those breaking the spec's compatibility mode
-    apart)."""
+    and the DDL of the result."""
     target = _records(target_revision)
     migration = migration_between(_records(base), target, dialect)
     destructive = {
@@ -79,20 +84,27 @@ def impact_between(
         result_ddl=migration.target_ddl,
         risks=migration_risks(migration, risk_settings_load(spec)),
         destructive_model_uids=destructive,
-        **_api_impact(spec, base, target_revision),
     )
 
 
-def _api_impact(spec: Spec, base: Revision | None, target: Revision) -> dict:
+def change_request_api_impact(change_request: ChangeRequest) -> ApiImpact:
+    """The API changes a change request makes (from its base to its draft)."""
+    cr = change_request
+    return api_impact_between(cr.spec, cr.base, cr.working)
+
+
+def api_impact_between(spec: Spec, base: Revision | None, target: Revision) -> ApiImpact:
+    """The API changes from `base` to `target`, and those that fail the spec's compatibility
+    mode."""
     old, new = _api_records(base), _api_records(target)
-    return {
-        "api_changes": api_changes_between(old, new),
-        "compatibility": spec.compatibility,
-        "api_breaks": compatibility_breaks(old, new, spec.compatibility),
-    }
+    return ApiImpact(
+        api_changes=api_changes_between(old, new),
+        compatibility=spec.compatibility,
+        api_breaks=compatibility_breaks(old, new, spec.compatibility),
+    )
 
 
-def impact_report(impact: Impact) -> dict:
+def impact_report(impact: Impact, api_impact: ApiImpact) -> dict:
     """The impact as JSON for CI: `{"migration": {"sql", "statements", "risks": [...]},
     "api_changes": [{"check", "level", "item", "message"}, ...]}`."""
     return {
@@ -102,5 +114,5 @@ def impact_report(impact: Impact) -> dict:
             "statements": impact.migration.statements,
             "risks": [risk.as_json() for risk in impact.risks],
         },
-        "api_changes": [change.as_json() for change in impact.api_changes],
+        "api_changes": [change.as_json() for change in api_impact.api_changes],
     }

@@ -31,7 +31,7 @@ from specs_app.services.diff import (
     markdown_diff,
     snapshot_diff,
 )
-from specs_app.services.impact import change_request_impact
+from specs_app.services.impact import ApiImpact, change_request_api_impact, change_request_impact
 from specs_app.services.lint import (
     Finding,
     LintReport,
@@ -146,9 +146,16 @@ def change_request_impact_of_edit(change_request: ChangeRequest, dialect: str = 
         cr.content_version,
         dialect,
         tuple(sorted(settings.items())),
-        cr.spec.compatibility,
     )
     return remembered(parts, lambda: change_request_impact(cr, dialect=dialect))
+
+
+def change_request_api_impact_of_edit(change_request: ChangeRequest) -> ApiImpact:
+    """The request's API changes (services/impact.change_request_api_impact) as of its last
+    edit, under the spec's compatibility mode: computed once per edit and mode."""
+    cr = change_request
+    parts = ("api-impact", cr.base_id, cr.working_id, cr.content_version, cr.spec.compatibility)
+    return remembered(parts, lambda: change_request_api_impact(cr))
 
 
 def change_request_destructive_uids(change_request: ChangeRequest) -> frozenset[str]:

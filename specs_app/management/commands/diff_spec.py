@@ -8,7 +8,13 @@ from django.core.management.base import BaseCommand, CommandError
 from specs_app.interchange.sql.writer import DIALECTS
 from specs_app.management.commands._spec_ref import get_published_revision, get_spec
 from specs_app.models import ChangeRequest
-from specs_app.services.impact import change_request_impact, impact_between, impact_report
+from specs_app.services.impact import (
+    api_impact_between,
+    change_request_api_impact,
+    change_request_impact,
+    impact_between,
+    impact_report,
+)
 
 
 class Command(BaseCommand):
@@ -40,9 +46,9 @@ class Command(BaseCommand):
         if dialect not in DIALECTS:
             raise CommandError(f'Unknown dialect "{dialect}": choose one of {", ".join(DIALECTS)}.')
         spec = get_spec(options["spec"])
-        impact = self.impact(spec, options, dialect)
+        impact, api_impact = self.impact(spec, options, dialect)
         if options["format"] == "json":
-            report = impact_report(impact)
+            report = impact_report(impact, api_impact)
             self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
         else:
             self.stdout.write(impact.migration.sql or "-- no change to the database\n", ending="")
@@ -61,7 +67,10 @@ class Command(BaseCommand):
             )
             if change_request is None:
                 raise CommandError(f'Spec "{spec.slug}" has no change request #{number}.')
-            return change_request_impact(change_request, dialect)
+            return (
+                change_request_impact(change_request, dialect),
+                change_request_api_impact(change_request),
+            )
         if start is None:
             raise CommandError("Give --change-request N, or --from N (and --to M).")
         base = get_published_revision(spec, start)
@@ -69,4 +78,4 @@ class Command(BaseCommand):
         for revision in (base, target):
             if not revision.is_published:
                 raise CommandError(f"r{revision.number} is a draft, not a published revision.")
-        return impact_between(spec, base, target, dialect)
+        return impact_between(spec, base, target, dialect), api_impact_between(spec, base, target)
