@@ -76,5 +76,6 @@ def error_changes(where: Where, old: ParsedEndpoint, new: ParsedEndpoint) -> Ite
             yield where.change(
                 ERROR_STATUS_CHANGED,
                 where.item(f"error {after.status_code}"),
-                f"{where.label}: the error case {_error(before)} now answers {after.status_code}.",
+                f"{where.label}: the error case {_error(before)} now answers with "
+                f"{after.status_code}.",
             )
