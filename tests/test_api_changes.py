@@ -13,6 +13,7 @@ from specs_app.interchange.apidiff import (
     compatibility_breaks,
 )
 from specs_app.interchange.apidiff.shapes import (
+    ARRAY,
     ENUM,
     INTEGER,
     NARROWER,
@@ -579,7 +580,7 @@ def test_a_path_parameter_read_from_text_pairs_by_its_place_in_the_path():
     [change] = api_changes_between(api(old), api(new))
     assert change.check == "request-path-parameter-renamed"
     assert change.message == (
-        "POST /t/{id}, path parameter id: renamed from task_id (the same request parameter). "
+        "POST /t/{id}, path parameter id: renamed from task_id. "
         "Calls keep the same URL; generated clients rename the argument."
     )
 
@@ -702,6 +703,8 @@ def test_an_unchanged_api_has_no_changes_even_read_from_text():
         ("Task", "", {"kind": REF, "format": "Task"}),
         ("uuid", "max 120", {"max_length": 120}),
         ("integer", "max 200", {"maximum": 200, "max_length": None}),
+        ("array", "", {"kind": ARRAY, "items": None}),
+        ('"low" | "high"', "", {"kind": ENUM, "enum": ("low", "high")}),
     ],
 )
 def test_shapes_read_the_spellings_of_the_reference_spec_and_the_corpus(

@@ -187,7 +187,7 @@ def renamed(role_: Role, where: Where, old, new, check: Check | None = None) -> 
     return where.change(
         check,
         where.item(element),
-        f"{where.item(element)}: renamed from {old.name} (the same {role_.what}). {why}",
+        f"{where.item(element)}: renamed from {old.name}. {why}",
     )
 
 

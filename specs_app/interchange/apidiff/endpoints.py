@@ -197,4 +197,10 @@ def _authentication(where: Where, old: str, new: str) -> list[ApiChange]:
                 f"{where.label}: authentication is no longer required {was_is}.",
             )
         ]
-    return [where.change(AUTHENTICATION_CHANGED, item, f"{where.label}: authentication {was_is}.")]
+    return [
+        where.change(
+            AUTHENTICATION_CHANGED,
+            item,
+            f"{where.label}: authentication changed from {old} to {new}.",
+        )
+    ]

@@ -60,6 +60,7 @@ _ENUM = re.compile(r"^(?:enum|literal)\s*[\[(](.*)[\])]$|^enum\s*:\s*(.*)$")
 _SIZED = re.compile(r"^([a-z]+)\s*\(\s*(\d+)\s*(?:,\s*\d+\s*)?\)$")
 _OPTIONAL = re.compile(r"^optional\s*\[(.*)\]$")
 _NULL_UNION = re.compile(r"\s*\|\s*(?:null|none)\b|\b(?:null|none)\s*\|\s*")
+_QUOTED = re.compile(r"""^(["'`])[^"'`|]*\1$""")
 _PAREN_REMARK = re.compile(r"^(.*?)\s*\(([^()]*)\)$")
 
 _ONE_OF = re.compile(
@@ -159,6 +160,10 @@ def _bare_type(low: str, text: str) -> Shape:
             return Shape(STRING, max_length=size)
         if kind or word in _FORMATS:
             return _bare_type(word, word)
+    if low in ("array", "list"):
+        return Shape(ARRAY)
+    if "|" in low and all(_QUOTED.match(part.strip()) for part in low.split("|")):
+        return Shape(ENUM, enum=_values(_original_case(text, low)))  # `"low" | "high"`
     if low in _FORMATS:
         return Shape(STRING, format=_FORMATS[low])
     if low in _WORDS:
