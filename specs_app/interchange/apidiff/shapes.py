@@ -1,5 +1,5 @@
 """What a parameter's or a field's type and constraints allow, read from the free text the spec
-writes them in (docs: FORMAT.md, `<type> (<required|optional>[, <constraints>])`):
+writes them in (docs/format.md: `<type> (<required|optional>[, <constraints>])`):
 
 - types: `string`, `integer`, `number`, `boolean`, `datetime`, `date`, `uuid`, `email`,
   `array[T]` / `T[]` / `list[T]`, `enum(a, b)`, a model name (`Task`), SQL spellings
