@@ -191,10 +191,16 @@ def renamed(role_: Role, where: Where, old, new, check: Check | None = None) -> 
     )
 
 
+def _as_written(row) -> tuple:
+    return (row.type, row.required, row.constraints, row.description)
+
+
 def compared(role_: Role, where: Where, old, new) -> Iterator[ApiChange]:
     """The changes of one element between two revisions, in a fixed order: required, type,
     allowed values, length, range, pattern, null, deprecation (the name and the location are
     the caller's)."""
+    if _as_written(old) == _as_written(new):
+        return
     element = role_.noun(new)
     item = where.item(element)
     checks = role_.checks
