@@ -7,6 +7,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from specs_app.access import get_spec_for_user
 from specs_app.forms.lint import LintConfigForm, RiskSettingsForm
+from specs_app.interchange.apidiff import CHECKS as API_CHECKS
+from specs_app.interchange.apidiff import LEVELS as API_LEVELS
 from specs_app.interchange.sql.risks import CATEGORIES as RISK_CATEGORIES
 from specs_app.interchange.sql.risks import RISK_RULES, risk_level
 from specs_app.models import Role, Spec
@@ -43,6 +45,10 @@ def lint_rules(request: HttpRequest, ws: str, spec: str) -> HttpResponse:
                 ],
             )
             for category, heading in RISK_CATEGORIES.items()
+        ],
+        "api_check_levels": [
+            (level, [check for check in API_CHECKS.values() if check.level == level])
+            for level in API_LEVELS
         ],
     }
     return render(request, "specs_app/lint/rules.html", context)

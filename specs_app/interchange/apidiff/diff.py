@@ -1,58 +1,52 @@
 """The API diff: endpoints matched by uid (by name, then method and path, for records read from
-text), then each pair compared by the checks."""
+text), then each pair compared by the check modules in a fixed order: the endpoint itself
+(endpoints.py), its success status (responses.py), parameters (parameters.py), request fields
+and response fields (bodies.py), error cases (responses.py)."""
 
-from specs_app.interchange.apidiff.change import BREAKING, INFO, ApiChange, register
+from specs_app.interchange.apidiff.bodies import REQUEST, RESPONSE, body_changes
+from specs_app.interchange.apidiff.change import BREAKING, ApiChange
+from specs_app.interchange.apidiff.common import aligned, by_uid, endpoint_label, pair, path_shape
+from specs_app.interchange.apidiff.endpoints import (
+    endpoint_added,
+    endpoint_changes,
+    endpoint_removed,
+    path_changed,
+    where_of,
+)
+from specs_app.interchange.apidiff.parameters import parameter_changes
+from specs_app.interchange.apidiff.responses import error_changes, success_changes
 from specs_app.interchange.records import ParsedApi, ParsedEndpoint
 
-ENDPOINT_REMOVED = register(
-    "api-path-removed-without-deprecation",
-    BREAKING,
-    "An endpoint was removed without being deprecated first",
-    oasdiff=True,
-)
-ENDPOINT_ADDED = register("endpoint-added", INFO, "An endpoint was added", oasdiff=True)
+__all__ = ["api_changes_between", "compatibility_breaks", "endpoint_label"]
 
 
-def endpoint_label(endpoint: ParsedEndpoint) -> str:
-    return f"{endpoint.method} {endpoint.path}".strip() or endpoint.name
-
-
-def _key(endpoint: ParsedEndpoint) -> str:
-    return endpoint.uid or f"name:{endpoint.name}"
+def _by_route(endpoint: ParsedEndpoint) -> tuple[str, str] | None:
+    return (endpoint.method, path_shape(endpoint.path)) if endpoint.path else None
 
 
 def api_changes_between(base: ParsedApi, target: ParsedApi) -> list[ApiChange]:
     """The changes from `base` to `target`, in the target's endpoint order (removed endpoints
     where they were), each endpoint's changes in the checks' order."""
-    old = {_key(endpoint): endpoint for endpoint in base.endpoints}
-    new = {_key(endpoint): endpoint for endpoint in target.endpoints}
+    pairs = pair(base.endpoints, target.endpoints, [by_uid, lambda e: e.name or None, _by_route])
     changes: list[ApiChange] = []
-    for key, endpoint in old.items():
-        if key not in new:
-            label = endpoint_label(endpoint)
-            changes.append(
-                ApiChange(
-                    ENDPOINT_REMOVED.id,
-                    ENDPOINT_REMOVED.level,
-                    label,
-                    f"The endpoint {label} ({endpoint.name}) was removed.",
-                    endpoint.uid,
-                    label,
-                )
-            )
-    for key, endpoint in new.items():
-        if key not in old:
-            label = endpoint_label(endpoint)
-            changes.append(
-                ApiChange(
-                    ENDPOINT_ADDED.id,
-                    ENDPOINT_ADDED.level,
-                    label,
-                    f"The endpoint {label} ({endpoint.name}) was added.",
-                    endpoint.uid,
-                    label,
-                )
-            )
+    for old, new in aligned(base.endpoints, target.endpoints, pairs):
+        if new is None:
+            changes.append(endpoint_removed(old))
+        elif old is None:
+            changes.append(endpoint_added(new))
+        else:
+            changes += endpoint_pair_changes(old, new)
+    return changes
+
+
+def endpoint_pair_changes(old: ParsedEndpoint, new: ParsedEndpoint) -> list[ApiChange]:
+    where = where_of(old, new)
+    changes = endpoint_changes(where, old, new)
+    changes += success_changes(where, old, new)
+    changes += parameter_changes(where, old, new, path_changed=path_changed(old, new))
+    changes += body_changes(where, old, new, REQUEST)
+    changes += body_changes(where, old, new, RESPONSE)
+    changes += error_changes(where, old, new)
     return changes
 
 
