@@ -164,6 +164,11 @@ urlpatterns = [
         name="review_dismiss",
     ),
     path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/stakes/acknowledge/",
+        review.change_request_acknowledge_stakes_view,
+        name="change_request_acknowledge_stakes",
+    ),
+    path(
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/comment/",
         review.change_request_comment_view,
         name="change_request_comment",
