@@ -335,3 +335,25 @@ def test_nothing_is_at_stake_without_merge_rules(spec, editor, reviewer):
 
     status = services.merge_status(cr)
     assert status.stakes == [] and status.can_merge
+
+
+# The demo.
+
+
+def test_the_demo_spec_gates_breaks_and_drops_and_its_requests_risk_neither():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from specs_app.models import ChangeRequest, Spec
+
+    call_command("seed_demo", stdout=StringIO())
+    spec = Spec.objects.get(workspace__slug="acme", slug="todo")
+    assert (spec.compatibility, spec.destructive_needs_admin) == ("backward", True)
+    assert AuditEvent.objects.filter(verb="merge_rules.changed", spec=spec).exists()
+    for cr in ChangeRequest.objects.filter(spec=spec):
+        assert change_request_stakes(cr) == [], cr.title  # a rename is not a drop
+    cr = ChangeRequest.objects.get(spec=spec, title="Prioritise tasks")
+    _delete_endpoint(cr, cr.author)
+    (stake,) = change_request_stakes(cr)
+    assert stake.code == "api-path-removed-without-deprecation"
