@@ -113,7 +113,9 @@ def test_an_admin_acknowledges_after_a_page_that_asks(
 
     page.get_by_test_id("acknowledge-confirm").click()
     expect(page.get_by_text("Acknowledged 1 finding at stake.")).to_be_visible()
-    expect(page.get_by_test_id("stake-approval")).to_contain_text("Approved by olivia (acknowledged")
+    expect(page.get_by_test_id("stake-approval")).to_contain_text(
+        "Approved by olivia (acknowledged"
+    )
     expect(page.get_by_role("button", name="Merge")).to_be_enabled()
     assert not cr.reviews.filter(reviewer=owner).exists()
     assert_accessible(page)

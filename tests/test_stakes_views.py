@@ -150,3 +150,10 @@ def test_what_the_stakes_cost_the_conversation_tab(
     # Kept per edit: the risk settings of the cache key and the approvals: 16 + 2.
     again = _get(client_for(editor), django_assert_num_queries, 18, url)
     assert again.count('data-testid="stake"') == 1
+
+
+def test_the_timeline_says_what_the_admin_approved(client_for, spec, editor, owner, reviewer):
+    cr, _ = _breaking_request(spec, editor)
+    services.change_request_review(change_request=cr, reviewer=owner, verdict="approve")
+    body = client_for(editor).get(_url(cr)).content.decode()
+    assert "approved 1 finding at stake" in body
