@@ -357,3 +357,23 @@ def test_the_demo_spec_gates_breaks_and_drops_and_its_requests_risk_neither():
     _delete_endpoint(cr, cr.author)
     (stake,) = change_request_stakes(cr)
     assert stake.code == "api-path-removed-without-deprecation"
+
+
+def test_dismissing_the_admins_approval_unapproves_what_it_approved(spec, editor, owner, workspace):
+    from specs_app.models import Membership, Role
+    from tests.factories import UserFactory
+
+    other_admin = UserFactory(username="adam")
+    Membership.objects.create(workspace=workspace, user=other_admin, role=Role.ADMIN)
+    _rules(spec, "backward")
+    cr = _submitted(open_request(spec, editor), editor)
+    _delete_endpoint(cr, editor)
+    review = services.change_request_review(change_request=cr, reviewer=owner, verdict="approve")
+    assert services.merge_status(cr).stakes_waiting == []
+
+    services.review_dismiss(review=review, actor=other_admin, reason="Not agreed with the team")
+
+    assert not StakeApproval.objects.exists()
+    event = AuditEvent.objects.get(verb="review.dismissed")
+    assert event.details["stakes_unapproved"] == 1
+    assert "1 breaking API change needs an admin's approval." in services.merge_status(cr).missing

@@ -215,6 +215,10 @@ class StakeApproval(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     via = models.CharField(max_length=16, choices=Via.choices)
+    #: The approving review it came with (via "review"): dismissing that review removes it.
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, null=True, blank=True, related_name="stake_approvals"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

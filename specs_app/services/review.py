@@ -309,7 +309,7 @@ def change_request_review(
         if verdict == Verdict.APPROVE and membership.role_enum.at_least(Role.ADMIN):
             # An admin's approval approves what is at stake, as it is now (services/stakes.py).
             via = StakeApproval.Via.REVIEW
-            stakes = stakes_record_approval(cr, reviewer, via, change_request_stakes(cr))
+            stakes = stakes_record_approval(cr, reviewer, via, change_request_stakes(cr), review)
             if stakes:
                 audit_stakes(cr, reviewer, "stakes.approved", stakes, review=review.pk)
     return review
@@ -653,6 +653,10 @@ def review_dismiss(*, review: Review, actor, reason: str) -> Review:
         locked.dismissed_by, locked.dismissed_at = actor, timezone.now()
         locked.dismiss_reason = reason
         locked.save(update_fields=["dismissed_by", "dismissed_at", "dismiss_reason"])
+        # What the review approved at stake waits again (an acknowledgement stays: it is no
+        # review). The count goes in the audit event.
+        unapproved, _ = StakeApproval.objects.filter(review=locked).delete()
+        extra = {"stakes_unapproved": unapproved} if unapproved else {}
         audit_request(
             cr,
             actor,
@@ -661,6 +665,7 @@ def review_dismiss(*, review: Review, actor, reason: str) -> Review:
             reviewer_id=locked.reviewer_id,
             reviewer=locked.reviewer.username,
             reason=reason,
+            **extra,
         )
     return locked
 

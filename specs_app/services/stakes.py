@@ -140,7 +140,9 @@ def stakes_reason(rows: list[StakeRow]) -> str:
     return f"{' and '.join(parts)} {verb} an admin's approval."
 
 
-def stakes_record_approval(cr: ChangeRequest, actor, via: str, stakes: list[Stake]) -> list[Stake]:
+def stakes_record_approval(
+    cr: ChangeRequest, actor, via: str, stakes: list[Stake], review=None
+) -> list[Stake]:
     """Record `stakes` as approved by `actor` (an admin, checked by the caller), inside the
     caller's transaction with the request locked; those approved before keep their first
     approval. Returns the ones recorded now."""
@@ -160,6 +162,7 @@ def stakes_record_approval(cr: ChangeRequest, actor, via: str, stakes: list[Stak
             message=stake.message,
             approved_by=actor,
             via=via,
+            review=review,
         )
         for stake in fresh
     )
