@@ -20,7 +20,10 @@ while a new or changed finding needs a new approval.
 
 An admin approves the stakes by approving the request (services/review.py), or acknowledges
 them without approving it (`change_request_acknowledge_stakes`). Like an approval, an
-acknowledgement is never the author's own: an admin who opened the request needs another admin.
+acknowledgement is never the author's own: an admin who opened the request needs another admin
+(or, in a workspace with one admin, sets the compatibility mode down on the Merge rules page,
+which the audit log records). Dismissing an admin's approving review takes back the stakes it
+approved; an acknowledgement is not a review and stays.
 """
 
 import hashlib
