@@ -9,6 +9,7 @@ from specs_app.views import (
     inbox,
     markdown,
     members,
+    merge_rules,
     review,
 )
 from specs_app.views import exports as export_views
@@ -58,6 +59,7 @@ urlpatterns = [
         lint_views.risk_settings,
         name="risk_settings",
     ),
+    path("w/<slug:ws>/s/<slug:spec>/settings/merge/", merge_rules.merge_rules, name="merge_rules"),
     path("w/<slug:ws>/activity/", history.workspace_activity, name="activity"),
     path("w/<slug:ws>/s/<slug:spec>/history/", history.spec_history, name="history"),
     path("w/<slug:ws>/s/<slug:spec>/compare/", history.spec_compare, name="compare"),
@@ -160,6 +162,11 @@ urlpatterns = [
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/reviews/<int:review_id>/dismiss/",
         review.review_dismiss_view,
         name="review_dismiss",
+    ),
+    path(
+        "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/stakes/acknowledge/",
+        review.change_request_acknowledge_stakes_view,
+        name="change_request_acknowledge_stakes",
     ),
     path(
         "w/<slug:ws>/s/<slug:spec>/changes/<int:number>/comment/",

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('specs_app', '0015_spec_compatibility'),
+        ('specs_app', '0017_stakes'),
     ]
 
     operations = [

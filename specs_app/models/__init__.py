@@ -23,7 +23,14 @@ from specs_app.models.content import (
 from specs_app.models.export import Export, GitTarget
 from specs_app.models.lint import LintConfig, RuleSetting, Severity
 from specs_app.models.notification import Notification, NotificationSettings
-from specs_app.models.review import ChangeRequest, Comment, ItemView, Review, ReviewRequest
+from specs_app.models.review import (
+    ChangeRequest,
+    Comment,
+    ItemView,
+    Review,
+    ReviewRequest,
+    StakeApproval,
+)
 from specs_app.models.spec import DEFAULT_API_PATH, DEFAULT_SCHEMA_PATH, Revision, Spec
 from specs_app.models.workspace import Membership, Role, Workspace
 
@@ -38,6 +45,7 @@ __all__ = [
     "Review",
     "ReviewRequest",
     "ItemView",
+    "StakeApproval",
     "CONTENT_MODELS",
     "LintConfig",
     "RuleSetting",

@@ -190,3 +190,44 @@ class ItemView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} viewed {self.item_uid}"
+
+
+class StakeApproval(models.Model):
+    """An admin's approval of one thing at stake in a change request (services/stakes.py): a
+    breaking API change or a destructive migration step, by its fingerprint (check, item and
+    text), so that it stays approved through edits that leave it as it was."""
+
+    class Via(models.TextChoices):
+        REVIEW = "review", "Approving review"
+        ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
+
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.CASCADE, related_name="stake_approvals"
+    )
+    fingerprint = models.CharField(max_length=64)
+    #: "api" (a breaking API change) or "migration" (a destructive migration step).
+    kind = models.CharField(max_length=16)
+    #: The API check id or the migration risk code.
+    code = models.CharField(max_length=100)
+    item = models.CharField(max_length=500)
+    message = models.TextField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    via = models.CharField(max_length=16, choices=Via.choices)
+    #: The approving review it came with (via "review"): dismissing that review removes it.
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, null=True, blank=True, related_name="stake_approvals"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change_request", "fingerprint"], name="uq_stake_approval"
+            ),
+        ]
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.item} approved by {self.approved_by}"

@@ -33,6 +33,11 @@ class Spec(models.Model):
         "(existing clients keep working); forward (new clients work against the previous "
         "server); full (both).",
     )
+    destructive_needs_admin = models.BooleanField(
+        default=False,
+        help_text="A change request whose migration loses data (a table or a column dropped) "
+        "needs an admin's approval of those steps before it can merge.",
+    )
     require_resolved_conversations = models.BooleanField(
         default=True, help_text="Refuse to merge a change request with unresolved comments."
     )

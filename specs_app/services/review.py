@@ -27,6 +27,7 @@ from specs_app.models import (
     Revision,
     Role,
     Spec,
+    StakeApproval,
 )
 from specs_app.services import content as content_services
 from specs_app.services.audit import audit_record
@@ -40,6 +41,14 @@ from specs_app.services.revisions import (
 )
 from specs_app.services.selectors import draft_findings
 from specs_app.services.snapshot import revision_snapshot, snapshot_apply
+from specs_app.services.stakes import (
+    StakeRow,
+    audit_stakes,
+    change_request_stake_rows,
+    change_request_stakes,
+    stakes_reason,
+    stakes_record_approval,
+)
 
 State = ChangeRequest.State
 Verdict = Review.Verdict
@@ -282,7 +291,7 @@ def change_request_submit(*, change_request: ChangeRequest, actor) -> ChangeRequ
 def change_request_review(
     *, change_request: ChangeRequest, reviewer, verdict: str, body: str = ""
 ) -> Review:
-    require_role(reviewer, change_request.spec.workspace_id, Role.REVIEWER)
+    membership = require_role(reviewer, change_request.spec.workspace_id, Role.REVIEWER)
     with transaction.atomic():
         cr = lock_request(change_request, State.IN_REVIEW)
         if verdict == Verdict.APPROVE and cr.author_id == reviewer.pk:
@@ -297,6 +306,12 @@ def change_request_review(
             content_version=cr.content_version,
         )
         audit_request(cr, reviewer, f"review.{verdict}", review=review.pk)
+        if verdict == Verdict.APPROVE and membership.role_enum.at_least(Role.ADMIN):
+            # An admin's approval approves what is at stake, as it is now (services/stakes.py).
+            via = StakeApproval.Via.REVIEW
+            stakes = stakes_record_approval(cr, reviewer, via, change_request_stakes(cr), review)
+            if stakes:
+                audit_stakes(cr, reviewer, "stakes.approved", stakes, review=review.pk)
     return review
 
 
@@ -344,6 +359,12 @@ class MergeStatus:
     state_ok: bool = True
     #: The three-way merge with the current head, when the head has moved past the base.
     merge_preview: MergeResult | None = None
+    #: What needs an admin's approval (services/stakes.py), approved or not.
+    stakes: list[StakeRow] = field(default_factory=list)
+
+    @property
+    def stakes_waiting(self) -> list[StakeRow]:
+        return [row for row in self.stakes if not row.approved]
 
     @property
     def missing(self) -> list[str]:
@@ -361,6 +382,8 @@ class MergeStatus:
             reasons.append(f"{self.unresolved_comments} unresolved comment(s).")
         if self.conflicts:
             reasons.append(f"{self.conflicts} conflict(s) with main: update from main.")
+        if stakes := stakes_reason(self.stakes):
+            reasons.append(stakes)
         return reasons
 
     @property
@@ -406,6 +429,7 @@ def merge_status(change_request: ChangeRequest) -> MergeStatus:
     if spec.head_id != cr.base_id:
         status.merge_preview = change_request_preview_merge(change_request=cr)
         status.conflicts = len(status.merge_preview.conflicts)
+    status.stakes = change_request_stake_rows(cr)
     return status
 
 
@@ -629,6 +653,10 @@ def review_dismiss(*, review: Review, actor, reason: str) -> Review:
         locked.dismissed_by, locked.dismissed_at = actor, timezone.now()
         locked.dismiss_reason = reason
         locked.save(update_fields=["dismissed_by", "dismissed_at", "dismiss_reason"])
+        # What the review approved at stake waits again (an acknowledgement stays: it is no
+        # review). The count goes in the audit event.
+        unapproved, _ = StakeApproval.objects.filter(review=locked).delete()
+        extra = {"stakes_unapproved": unapproved} if unapproved else {}
         audit_request(
             cr,
             actor,
@@ -637,6 +665,7 @@ def review_dismiss(*, review: Review, actor, reason: str) -> Review:
             reviewer_id=locked.reviewer_id,
             reviewer=locked.reviewer.username,
             reason=reason,
+            **extra,
         )
     return locked
 

@@ -425,6 +425,10 @@ def _entry(
             entry["sentence"] += f" as r{details['revision']}"
     elif verb in _COMMENT_SENTENCES:
         entry.update(kind="note", sentence=_COMMENT_SENTENCES[verb], link=details.get("comment"))
+    elif verb in ("stakes.approved", "stakes.acknowledged"):  # services/stakes.py
+        n = len(details.get("stakes") or [])
+        how = "approved" if verb == "stakes.approved" else "acknowledged, without approving,"
+        entry["sentence"] = f"{how} {n} finding{'s' if n != 1 else ''} at stake"
     else:
         entry["sentence"] = verb.replace("_", " ").replace(".", " ")
     return entry

@@ -48,6 +48,7 @@ from specs_app.services.selectors import (
     change_request_threads,
     change_request_timeline,
 )
+from specs_app.services.stakes import change_request_acknowledge_stakes, change_request_stake_rows
 from specs_app.services.threads import (
     change_request_comment,
     comment_apply_suggestion,
@@ -539,6 +540,34 @@ def review_dismiss_view(request, ws, spec, number, review_id):
         return f"{review.reviewer.username}'s review dismissed."
 
     return _act(request, ws, spec, number, dismiss, Role.ADMIN)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_request_acknowledge_stakes_view(request, ws, spec, number):
+    """An admin acknowledges what is at stake without approving: a page that lists it and asks
+    first, then the acknowledgement of exactly the stakes that page listed."""
+    cr, _ = get_change_request_for_user(request.user, ws, spec, number, Role.ADMIN)
+    if not confirmed(request):
+        rows = change_request_stake_rows(cr) if cr.is_open else []
+        context = {
+            "workspace": cr.spec.workspace,
+            "spec": cr.spec,
+            "cr": cr,
+            "waiting": [row for row in rows if not row.approved],
+            "own": cr.author_id == request.user.pk,
+            "cancel_url": _cr_url(cr),
+        }
+        return render(request, "specs_app/review/acknowledge.html", context)
+
+    def acknowledge(cr):
+        fingerprints = request.POST.getlist("fingerprint")[:500]
+        stakes = change_request_acknowledge_stakes(
+            change_request=cr, actor=request.user, fingerprints=fingerprints
+        )
+        return f"Acknowledged {len(stakes)} finding{'s' if len(stakes) != 1 else ''} at stake."
+
+    return _act(request, ws, spec, number, acknowledge, Role.ADMIN)
 
 
 # "Viewed" ticks on the Changes tab.

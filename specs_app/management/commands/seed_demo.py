@@ -13,6 +13,7 @@ from django.test.utils import override_settings
 from specs_app.models import DataModel, Endpoint, Field, Index, Membership, Role, Spec, Workspace
 from specs_app.services import review, threads
 from specs_app.services.imports import spec_import
+from specs_app.services.merge_rules import merge_rules_of, merge_rules_save
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo" / "todo" / "specs"
 DEMO_PASSWORD = "studio-demo"
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             created = self._todo_spec(workspace, author=users["alice"])
             if created:
                 spec = Spec.objects.get(workspace=workspace, slug="todo")
+                _merge_rules(spec, users["alice"])
                 _review_in_progress(spec, users)
                 _schema_change(spec, users)
         people = ", ".join(f"{name} ({role.label.lower()})" for name, role in DEMO_USERS)
@@ -71,6 +73,14 @@ class Command(BaseCommand):
         if not result.ok:
             raise CommandError(f"The demo spec did not import: {result.errors}")
         return True
+
+
+def _merge_rules(spec: Spec, admin) -> None:
+    """The demo spec holds its API to backward compatibility and has an admin approve dropped
+    tables and columns: a request that removes an endpoint or drops a column shows, in its merge
+    box, what waits for an admin (the two seeded requests break nothing and drop nothing)."""
+    rules = merge_rules_of(spec) | {"compatibility": "backward", "destructive_needs_admin": True}
+    merge_rules_save(spec=spec, actor=admin, **rules)
 
 
 def _schema_change(spec: Spec, users: dict):
