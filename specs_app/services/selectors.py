@@ -36,6 +36,7 @@ from specs_app.services.lint import (
     Finding,
     LintReport,
     LintSettings,
+    change_request_lint_delta,
     lint_draft,
     lint_report,
     lint_revision,
@@ -76,17 +77,12 @@ def change_request_checks(change_request: ChangeRequest) -> dict:
     cr = change_request
     settings = lint_settings_load(spec_id=cr.spec_id)
     findings = draft_findings(cr, settings)
-    before = {_finding_key(f) for f in lint_revision(cr.base, settings)} if cr.base else set()
-    after = {_finding_key(f) for f in findings}
+    delta = change_request_lint_delta(cr, settings)
     return {
         "findings": findings,
-        "new_findings": len(after - before),
-        "fixed_findings": len(before - after),
+        "new_findings": len(delta.new),
+        "fixed_findings": len(delta.fixed),
     }
-
-
-def _finding_key(finding: Finding) -> tuple:
-    return (finding.rule, str(finding.item_uid), finding.message)
 
 
 # Diffs.

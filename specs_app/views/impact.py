@@ -9,10 +9,9 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from specs_app.access import get_change_request_for_user
-from specs_app.interchange.sql.changes import KIND_LABELS, SUPPORT
 from specs_app.interchange.sql.writer import DIALECTS, comment_count
 from specs_app.services.export import revision_sql
-from specs_app.services.impact import DESTRUCTIVE
+from specs_app.services.impact import migration_steps
 from specs_app.services.selectors import change_request_impact_of_edit
 from specs_app.views.context import require_revision, revision_page_context
 
@@ -137,32 +136,6 @@ def impact_tab_context(cr, dialect: str) -> dict:
 
 
 _LEVEL_ORDER = {"error": 0, "warning": 1}
-
-
-def migration_steps(migration) -> list[dict]:
-    """What each statement of a migration does, in words: its kind, where, and what became of
-    what (a rename's old name, a type change's old and new type). Statements that only support
-    another (an extension, SQLite's copy of a table it rebuilds) are left out."""
-    steps = []
-    for change in migration.changes:
-        if change.kind == SUPPORT:
-            continue
-        where = change.table + (f".{change.column}" if change.column else "")
-        if change.name and not change.column:
-            where += f" ({change.name})"
-        was = ""
-        if change.old:
-            was = f"{change.old} → {change.new or change.column or change.name or change.table}"
-        steps.append(
-            {
-                "kind": change.kind,
-                "label": KIND_LABELS.get(change.kind, change.kind),
-                "where": where,
-                "was": was,
-                "destructive": change.kind in DESTRUCTIVE,
-            }
-        )
-    return steps
 
 
 @login_required
