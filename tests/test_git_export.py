@@ -8,8 +8,8 @@ from django.db import connection
 from specs_app.models import Endpoint, Export, GitTarget, Spec
 from specs_app.services import git as git_services
 from specs_app.services import review as services
-from specs_app.services.errors import ServiceError
 from specs_app.services.changelog import revision_changelog
+from specs_app.services.errors import ServiceError
 from specs_app.services.export import revision_export
 from tests import git_helpers
 from tests.git_helpers import changed_files, commit_count, git, head_sha, push_file, remote_file

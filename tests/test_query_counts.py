@@ -132,10 +132,11 @@ def test_changes_tab(client_for, editor, workspace, owner, django_assert_num_que
     # the schema records of base and draft (models + 5 child tables each: 12) and the spec's
     # risk settings, read twice: once for the cache key the Impact tab shares (one computation
     # serves both tabs), once by the migration's risk analysis whose drops mark models
-    # destructive. A separate load: the snapshots above hold every content table as raw values,
-    # the migration engine reads the schema's records; both are cached per edit, so the second
-    # visit below costs none.
-    body = _get(client_for(editor), django_assert_num_queries, 81, url, {"tab": "changes"})
+    # destructive; and the API records of base and draft (endpoints + 5 child tables each: 12),
+    # which the same impact computes its API changes from (issue 17). A separate load: the
+    # snapshots above hold every content table as raw values, the migration engine reads the
+    # schema's records; both are cached per edit, so the second visit below costs none.
+    body = _get(client_for(editor), django_assert_num_queries, 93, url, {"tab": "changes"})
     assert endpoints[2].name.endswith(" v2") and endpoints[2].name in body
     assert f"Changed ownership of {models[1].name}" in body
     assert endpoints[3].name in body and "Reworded rule" in body

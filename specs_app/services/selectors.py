@@ -6,6 +6,7 @@ request through access.py.
 """
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from specs_app.models import (
     AuditEvent,
@@ -145,6 +146,37 @@ def change_request_impact_of_edit(change_request: ChangeRequest, dialect: str = 
         cr.spec.compatibility,
     )
     return remembered(parts, lambda: change_request_impact(cr, dialect=dialect))
+
+
+def change_request_endpoint_methods(
+    change_request: ChangeRequest, uids: list[str]
+) -> dict[str, dict[str, str]]:
+    """`{uid: {"draft": method, "base": method}}` of the endpoints `uids` on each side of the
+    request where they exist (the Impact tab's links and method badges): one query, none when
+    `uids` is empty, kept per edit."""
+    cr = change_request
+    wanted = sorted({uid for uid in uids if _is_uuid(uid)})
+    if not wanted:
+        return {}
+
+    def load() -> dict[str, dict[str, str]]:
+        sides = {cr.working_id: "draft", cr.base_id: "base"}
+        rows = Endpoint.objects.filter(revision_id__in=[r for r in sides if r], uid__in=wanted)
+        found: dict[str, dict[str, str]] = {}
+        for uid, method, revision_id in rows.values_list("uid", "method", "revision_id"):
+            found.setdefault(str(uid), {})[sides[revision_id]] = method
+        return found
+
+    parts = ("endpoint-methods", cr.base_id, cr.working_id, cr.content_version, tuple(wanted))
+    return remembered(parts, load)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def change_request_destructive_uids(change_request: ChangeRequest) -> frozenset[str]:
