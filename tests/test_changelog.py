@@ -348,12 +348,19 @@ def test_a_changelog_written_by_people_keeps_its_title_and_text(
     assert Export.objects.get(spec=spec).status == "succeeded"
 
 
-def test_no_export_no_commit_and_no_changelog_when_nothing_changed(spec, editor, target, remote):
+def test_no_export_no_commit_and_no_changelog_when_nothing_changed(
+    spec, editor, target, remote, monkeypatch
+):
     GitTarget.objects.filter(pk=target.pk).update(write_changelog=True)
     first = git_services.export_now(spec=spec, actor=editor)
     assert first.status == "succeeded"
     assert remote_file(remote, "CHANGELOG.md").decode().startswith("# Changelog\n\n## r1 — ")
     commits = commit_count(remote)
+
+    def not_needed(**kwargs):
+        raise AssertionError("nothing to commit: the changelog is not computed")
+
+    monkeypatch.setattr(git_services, "revision_changelog", not_needed)
     assert git_services.export_now(spec=spec, actor=editor).status == "no_change"
     assert commit_count(remote) == commits
 

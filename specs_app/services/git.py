@@ -22,6 +22,7 @@ Decisions:
   every git call puts `--` before the values people typed.
 """
 
+import functools
 import logging
 import os
 import re
@@ -553,7 +554,7 @@ def _export_attempt(
     clone: Path,
     files: dict,
     extra: dict | None = None,
-    log: RevisionChangelog | None = None,
+    changelog: Callable[[], RevisionChangelog | None] = lambda: None,
 ) -> _Outcome:
     head = _fetch_head(target, clone)
     on_head = _blobs_at(clone, head, list(files))
@@ -566,6 +567,7 @@ def _export_attempt(
         return _Outcome(
             Status.DRIFT, head, "Changed in git outside the studio: " + ", ".join(drifted)
         )
+    log = changelog()  # only now: nothing to commit, nothing to compute
     extra = {**(extra or {}), **_changelog_file(target, export, clone, head, log)}
     blobs = {**new, **_blob_ids(clone, extra)}
     info = commit_info_build(export=export, changelog=log.body if log else "")
@@ -597,7 +599,9 @@ def _remember(target: GitTarget, blobs: dict, sha: str) -> None:
 def _export_to_git(target: GitTarget, export: Export) -> _Outcome:
     files = {p: t.encode("utf-8") for p, t in revision_export(export.revision).items()}
     extra = migration_file(target=target, export=export)
-    log = export_changelog(target=target, export=export)
+    # The changelog costs the migration and API diff of the whole spec: computed when a commit
+    # is made, once whatever the number of attempts.
+    log = functools.cache(lambda: export_changelog(target=target, export=export))
     _check_paths(list(files))  # the migration's path is made from the checked schema path
     clone = _clone_ready(target)
     for _attempt in range(PUSH_ATTEMPTS):
