@@ -8,6 +8,7 @@ from django.db import connection
 from specs_app.models import Endpoint, Export, GitTarget, Spec
 from specs_app.services import git as git_services
 from specs_app.services import review as services
+from specs_app.services.changelog import revision_changelog
 from specs_app.services.errors import ServiceError
 from specs_app.services.export import revision_export
 from tests import git_helpers
@@ -61,8 +62,11 @@ def test_merge_commits_exactly_the_two_files(
     people = git("log", "-1", "--format=%an <%ae>|%cn <%ce>", "main", cwd=remote).strip()
     assert people == "edgar <edgar@example.com>|Spec Studio <studio@localhost>"
     message = git("log", "-1", "--format=%B", "main", cwd=remote).strip()
+    # The merge's changelog (tests/test_changelog.py) comes between the description and the
+    # trailers, which stay last.
+    changelog = revision_changelog(spec=spec, revision=merged, change_request=cr).body.strip()
     assert message == (
-        f"Todo: Rename to Renamed (#{cr.number})\n\nWhy: clarity.\n\n"
+        f"Todo: Rename to Renamed (#{cr.number})\n\nWhy: clarity.\n\n{changelog}\n\n"
         f"Spec-Revision: r{merged.number}\nApproved-by: rita <rita@example.com>"
     )
 

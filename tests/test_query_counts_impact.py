@@ -59,18 +59,31 @@ def test_the_impact_tab(
     client_for, reviewer, editor, workspace, owner, django_assert_num_queries, size
 ):
     cr = _reshaped_request(_spec(workspace, owner, size), editor)
+    # An endpoint deleted too: an API change, whose endpoint's method and sides are read.
+    gone = _items(cr.working)[0][-1]
+    services.change_request_delete(
+        change_request=cr, actor=editor, row=gone, expected_version=gone.version
+    )
+    cr.refresh_from_db()
     url = reverse("specs_app:change_request", args=["acme", cr.spec.slug, cr.number])
     # 4 + change request, the viewer's notifications about the request marked read (one
     # UPDATE), reviews and unresolved comments (merge status), reviews again and review requests
-    # (the reviewers), the members (the sidebar), then the schema records of base and draft
-    # (models + 5 child tables each: 12) for the migration and the result's DDL, the spec's risk
-    # settings (twice: the cache key's, the service's), the navbar's unread count, the spec's
+    # (the reviewers), the members (the sidebar), then the spec's risk settings (the cache
+    # key's), the schema records of base and draft (models + 5 child tables each: 12) for the
+    # migration and the result's DDL, the risk settings again (the service's), the API records
+    # of base and draft (endpoints + 5 child tables each: 12) for the API changes, the lint
+    # settings (the lint delta's key), the lint content of base and draft (12 tables each: 24;
+    # the base's findings are kept per revision and the draft's per edit, shared with the
+    # Checks tab), the methods of the changed endpoints, the navbar's unread count, the spec's
     # latest export
-    body = _get(client_for(reviewer), django_assert_num_queries, 27, url, {"tab": "impact"})
+    body = _get(client_for(reviewer), django_assert_num_queries, 65, url, {"tab": "impact"})
     assert "RENAME COLUMN" in body and "DROP COLUMN" in body
-    # The impact is kept per edit: the second view reads only the settings of its key.
-    again = _get(client_for(reviewer), django_assert_num_queries, 14, url, {"tab": "impact"})
+    assert 'data-testid="api-change" data-level="breaking"' in body
+    # The impact is kept per edit: the second view reads only the settings of its keys (risk
+    # and lint).
+    again = _get(client_for(reviewer), django_assert_num_queries, 15, url, {"tab": "impact"})
     assert again.count('data-testid="risk"') == body.count('data-testid="risk"') > 0
+    assert again.count('data-testid="api-change"') == body.count('data-testid="api-change"')
 
 
 @size_param
@@ -80,7 +93,8 @@ def test_the_migration_download(
     cr = _reshaped_request(_spec(workspace, owner, size), editor)
     url = reverse("specs_app:change_request_sql", args=["acme", cr.spec.slug, cr.number])
     # 4 + change request, the spec's risk settings (the cache key's), the schema records of base
-    # and draft (models + 5 child tables each), the risk settings again (the service's)
+    # and draft (models + 5 child tables each), the risk settings again (the service's); no
+    # endpoint: the API changes are a computation of their own
     body = _get(client_for(reviewer), django_assert_num_queries, 19, url)
     assert "RENAME COLUMN" in body and "DROP COLUMN" in body
     assert _get(client_for(reviewer), django_assert_num_queries, 6, url) == body  # kept

@@ -9,7 +9,7 @@ class GitTargetForm(forms.ModelForm):
 
     class Meta:
         model = GitTarget
-        fields = ["repository", "branch", "commit_on_merge", "write_migrations"]
+        fields = ["repository", "branch", "commit_on_merge", "write_migrations", "write_changelog"]
         help_texts = {
             "repository": "An ssh://, https:// or git:// URL, or user@host:path. A local path or "
             "file:// URL only under the folders this server allows.",

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('specs_app', '0017_stakes'),
+        ('specs_app', '0018_git_write_changelog'),
     ]
 
     operations = [

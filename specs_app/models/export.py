@@ -21,6 +21,12 @@ class GitTarget(models.Model):
         help_text="Also commit the PostgreSQL migration of each merged change request, as "
         "migrations/NNNN_title.sql beside the schema file (NNNN: the request number).",
     )
+    write_changelog = models.BooleanField(
+        default=False,
+        help_text="Also keep a CHANGELOG.md at the repository root: each exported revision's "
+        "changes (breaking API changes first, the migration, the lint delta) are added at its "
+        "top, in the same commit.",
+    )
     #: What the studio last wrote (blob sha of each file, keyed by path): a branch head whose
     #: files differ from these was edited outside the studio (drift).
     exported_blobs = models.JSONField(default=dict, blank=True)

@@ -22,6 +22,7 @@ Decisions:
   every git call puts `--` before the values people typed.
 """
 
+import functools
 import logging
 import os
 import re
@@ -50,6 +51,11 @@ from specs_app.access import require_role
 from specs_app.models import ChangeRequest, Export, GitTarget, Role, Spec
 from specs_app.models.validators import validate_repo_path
 from specs_app.services.audit import audit_record
+from specs_app.services.changelog import (
+    RevisionChangelog,
+    changelog_file_prepend,
+    revision_changelog,
+)
 from specs_app.services.errors import FieldErrors, ServiceError
 from specs_app.services.export import revision_export
 from specs_app.services.impact import revision_migration
@@ -380,10 +386,18 @@ def _person(user) -> tuple[str, str]:
     return (user.get_full_name() or user.username, user.email or f"{user.username}@localhost")
 
 
-def commit_info_build(*, export: Export) -> CommitInfo:
-    spec, cr = export.spec, export.change_request
-    if cr is None:
-        cr = ChangeRequest.objects.filter(merged_revision=export.revision).first()
+def _merged_request(export: Export) -> ChangeRequest | None:
+    """The change request whose merge published the exported revision, if one did."""
+    if export.change_request is not None:
+        return export.change_request
+    return ChangeRequest.objects.filter(merged_revision=export.revision).first()
+
+
+def commit_info_build(*, export: Export, changelog: str = "") -> CommitInfo:
+    """The commit's author and message. A merged change request's message is its subject, its
+    description, the `changelog` of the merge (services/changelog, when given) and the trailers,
+    last so that git reads them as trailers."""
+    spec, cr = export.spec, _merged_request(export)
     if cr is None:
         name, email = _person(export.requested_by)
         subject = f"{spec.title}: {export.revision.message or 'export'}"
@@ -396,6 +410,8 @@ def commit_info_build(*, export: Export) -> CommitInfo:
     parts = [f"{spec.title}: {cr.title} (#{cr.number})"]
     if cr.description.strip():
         parts.append(cr.description.strip())
+    if changelog.strip():
+        parts.append(changelog.strip())
     parts.append("\n".join(trailers))
     return CommitInfo(name, email, "\n\n".join(parts) + "\n")
 
@@ -505,8 +521,40 @@ def migration_file(*, target: GitTarget, export: Export) -> dict[str, bytes]:
     return {path: (head + migration.sql).encode("utf-8")}
 
 
+#: The changelog a git target may keep (GitTarget.write_changelog), at the repository root.
+CHANGELOG_PATH = "CHANGELOG.md"
+
+
+def export_changelog(*, target: GitTarget, export: Export) -> RevisionChangelog | None:
+    """The changelog of the exported revision when a commit will carry it: the merge's commit
+    message does, and CHANGELOG.md when the target keeps one. None otherwise (not computed)."""
+    change_request = _merged_request(export)
+    if change_request is None and not target.write_changelog:
+        return None
+    return revision_changelog(
+        spec=export.spec, revision=export.revision, change_request=change_request
+    )
+
+
+def _changelog_file(
+    target: GitTarget, export: Export, clone: Path, head: str, log: RevisionChangelog | None
+) -> dict[str, bytes]:
+    """`{"CHANGELOG.md": text}` with the revision's section on top of the file on the branch
+    (created when missing), when the target keeps one and the file has no section for it yet."""
+    if not target.write_changelog or log is None:
+        return {}
+    current = file_read(clone=clone, commit=head, path=CHANGELOG_PATH)
+    text = changelog_file_prepend(current, log.section, export.revision.label)
+    return {} if text is None else {CHANGELOG_PATH: text.encode("utf-8")}
+
+
 def _export_attempt(
-    target: GitTarget, export: Export, clone: Path, files: dict, extra: dict | None = None
+    target: GitTarget,
+    export: Export,
+    clone: Path,
+    files: dict,
+    extra: dict | None = None,
+    changelog: Callable[[], RevisionChangelog | None] = lambda: None,
 ) -> _Outcome:
     head = _fetch_head(target, clone)
     on_head = _blobs_at(clone, head, list(files))
@@ -519,8 +567,11 @@ def _export_attempt(
         return _Outcome(
             Status.DRIFT, head, "Changed in git outside the studio: " + ", ".join(drifted)
         )
-    blobs = {**new, **_blob_ids(clone, extra or {})}
-    sha = _commit_build(clone, head, blobs, commit_info_build(export=export))
+    log = changelog()  # only now: nothing to commit, nothing to compute
+    extra = {**(extra or {}), **_changelog_file(target, export, clone, head, log)}
+    blobs = {**new, **_blob_ids(clone, extra)}
+    info = commit_info_build(export=export, changelog=log.body if log else "")
+    sha = _commit_build(clone, head, blobs, info)
     _push(target, clone, sha, head)
     _remember(target, new, sha)
     return _Outcome(Status.SUCCEEDED, sha)
@@ -548,11 +599,14 @@ def _remember(target: GitTarget, blobs: dict, sha: str) -> None:
 def _export_to_git(target: GitTarget, export: Export) -> _Outcome:
     files = {p: t.encode("utf-8") for p, t in revision_export(export.revision).items()}
     extra = migration_file(target=target, export=export)
+    # The changelog costs the migration and API diff of the whole spec: computed when a commit
+    # is made, once whatever the number of attempts.
+    log = functools.cache(lambda: export_changelog(target=target, export=export))
     _check_paths(list(files))  # the migration's path is made from the checked schema path
     clone = _clone_ready(target)
     for _attempt in range(PUSH_ATTEMPTS):
         try:
-            return _export_attempt(target, export, clone, files, extra)
+            return _export_attempt(target, export, clone, files, extra, log)
         except _LeaseLost:
             logger.info("Export %s: the branch moved during the push; rebuilding.", export.pk)
     raise GitError(f"The branch kept moving during the push; gave up after {PUSH_ATTEMPTS} tries.")
@@ -927,6 +981,7 @@ def git_target_save(
     branch: str,
     commit_on_merge: bool,
     write_migrations: bool = False,
+    write_changelog: bool = False,
 ) -> GitTarget:
     """Create or change the target (admins only). A new repository or branch forgets what was
     exported. The target must be one git can use: see git_target_check."""
@@ -941,6 +996,7 @@ def git_target_save(
         target.repository, target.branch = repository, branch
         target.commit_on_merge = commit_on_merge
         target.write_migrations = write_migrations
+        target.write_changelog = write_changelog
         target.save()
         audit_record(
             spec=spec, actor=actor, verb="git_target.saved", target=f"{repository} {branch}"

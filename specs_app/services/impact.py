@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from specs_app.interchange.apidiff import ApiChange, api_changes_between, compatibility_breaks
 from specs_app.interchange.records import ParsedApi, ParsedSchema
 from specs_app.interchange.sql import changes as kinds
-from specs_app.interchange.sql.changes import Migration
+from specs_app.interchange.sql.changes import KIND_LABELS, SUPPORT, Migration
 from specs_app.interchange.sql.migration import migration_between
 from specs_app.interchange.sql.risks import Risk, migration_risks
 from specs_app.models import ChangeRequest, Revision, Spec
@@ -104,10 +104,38 @@ def api_impact_between(spec: Spec, base: Revision | None, target: Revision) -> A
     )
 
 
-def impact_report(impact: Impact, api_impact: ApiImpact) -> dict:
+def migration_steps(migration) -> list[dict]:
+    """What each statement of a migration does, in words: its kind, where, and what became of
+    what (a rename's old name, a type change's old and new type). Statements that only support
+    another (an extension, SQLite's copy of a table it rebuilds) are left out."""
+    steps = []
+    for change in migration.changes:
+        if change.kind == SUPPORT:
+            continue
+        where = change.table + (f".{change.column}" if change.column else "")
+        if change.name and not change.column:
+            where += f" ({change.name})"
+        was = ""
+        if change.old:
+            was = f"{change.old} → {change.new or change.column or change.name or change.table}"
+        steps.append(
+            {
+                "kind": change.kind,
+                "label": KIND_LABELS.get(change.kind, change.kind),
+                "where": where,
+                "was": was,
+                "destructive": change.kind in DESTRUCTIVE,
+            }
+        )
+    return steps
+
+
+def impact_report(impact: Impact, api_impact: ApiImpact, lint_delta=None) -> dict:
     """The impact as JSON for CI: `{"migration": {"sql", "statements", "risks": [...]},
-    "api_changes": [{"check", "level", "item", "message"}, ...]}`."""
-    return {
+    "api_changes": [{"check", "level", "item", "message"}, ...]}`, and with a `lint_delta`
+    (services/lint.LintDelta), `"lint_delta": {"new": [...], "fixed": [...]}` (each finding
+    `{"rule", "severity", "item", "message"}`)."""
+    report = {
         "migration": {
             "dialect": impact.dialect,
             "sql": impact.migration.sql,
@@ -116,3 +144,6 @@ def impact_report(impact: Impact, api_impact: ApiImpact) -> dict:
         },
         "api_changes": [change.as_json() for change in api_impact.api_changes],
     }
+    if lint_delta is not None:
+        report["lint_delta"] = lint_delta.as_json()
+    return report

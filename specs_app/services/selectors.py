@@ -6,6 +6,7 @@ request through access.py.
 """
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from specs_app.models import (
     AuditEvent,
@@ -36,6 +37,7 @@ from specs_app.services.lint import (
     Finding,
     LintReport,
     LintSettings,
+    change_request_lint_delta,
     lint_draft,
     lint_report,
     lint_revision,
@@ -76,17 +78,12 @@ def change_request_checks(change_request: ChangeRequest) -> dict:
     cr = change_request
     settings = lint_settings_load(spec_id=cr.spec_id)
     findings = draft_findings(cr, settings)
-    before = {_finding_key(f) for f in lint_revision(cr.base, settings)} if cr.base else set()
-    after = {_finding_key(f) for f in findings}
+    delta = change_request_lint_delta(cr, settings)
     return {
         "findings": findings,
-        "new_findings": len(after - before),
-        "fixed_findings": len(before - after),
+        "new_findings": len(delta.new),
+        "fixed_findings": len(delta.fixed),
     }
-
-
-def _finding_key(finding: Finding) -> tuple:
-    return (finding.rule, str(finding.item_uid), finding.message)
 
 
 # Diffs.
@@ -156,6 +153,37 @@ def change_request_api_impact_of_edit(change_request: ChangeRequest) -> ApiImpac
     cr = change_request
     parts = ("api-impact", cr.base_id, cr.working_id, cr.content_version, cr.spec.compatibility)
     return remembered(parts, lambda: change_request_api_impact(cr))
+
+
+def change_request_endpoint_methods(
+    change_request: ChangeRequest, uids: list[str]
+) -> dict[str, dict[str, str]]:
+    """`{uid: {"draft": method, "base": method}}` of the endpoints `uids` on each side of the
+    request where they exist (the Impact tab's links and method badges): one query, none when
+    `uids` is empty, kept per edit."""
+    cr = change_request
+    wanted = sorted({uid for uid in uids if _is_uuid(uid)})
+    if not wanted:
+        return {}
+
+    def load() -> dict[str, dict[str, str]]:
+        sides = {cr.working_id: "draft", cr.base_id: "base"}
+        rows = Endpoint.objects.filter(revision_id__in=[r for r in sides if r], uid__in=wanted)
+        found: dict[str, dict[str, str]] = {}
+        for uid, method, revision_id in rows.values_list("uid", "method", "revision_id"):
+            found.setdefault(str(uid), {})[sides[revision_id]] = method
+        return found
+
+    parts = ("endpoint-methods", cr.base_id, cr.working_id, cr.content_version, tuple(wanted))
+    return remembered(parts, load)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def change_request_destructive_uids(change_request: ChangeRequest) -> frozenset[str]:

@@ -9,11 +9,17 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from specs_app.access import get_change_request_for_user
-from specs_app.interchange.sql.changes import KIND_LABELS, SUPPORT
+from specs_app.interchange.apidiff import COMPATIBILITY_LABELS, LEVELS
 from specs_app.interchange.sql.writer import DIALECTS, comment_count
+from specs_app.services.changelog import WHOLE_API
 from specs_app.services.export import revision_sql
-from specs_app.services.impact import DESTRUCTIVE
-from specs_app.services.selectors import change_request_impact_of_edit
+from specs_app.services.impact import migration_steps
+from specs_app.services.lint import change_request_lint_delta
+from specs_app.services.selectors import (
+    change_request_api_impact_of_edit,
+    change_request_endpoint_methods,
+    change_request_impact_of_edit,
+)
 from specs_app.views.context import require_revision, revision_page_context
 
 #: The dialects as people name them, in the order the switch shows them.
@@ -112,17 +118,25 @@ def migration_filename(cr, dialect: str) -> str:
     return f"{cr.spec.slug}-cr{cr.number}{suffix}.sql"
 
 
-def impact_tab_context(cr, dialect: str) -> dict:
-    """What the Impact tab shows: the request's impact in `dialect` and the words around it."""
+def impact_tab_context(cr, dialect: str, can_edit: bool = False) -> dict:
+    """What the Impact tab shows: the request's API changes grouped by endpoint, its migration
+    in `dialect` with its risks, and its lint delta, with the words and links around them.
+    `can_edit`: the viewer may open the draft's items in the editor (the links lead there)."""
     impact = change_request_impact_of_edit(cr, dialect=dialect)
     counts = impact.risk_counts
     spec = cr.spec
     args = [spec.workspace.slug, spec.slug]
     query = "" if dialect == DEFAULT_DIALECT else "?" + urlencode({"dialect": dialect})
     label = DIALECT_LABELS[dialect]
+    steps = migration_steps(impact.migration)
+    links = _ItemLinks(cr, can_edit)
+    delta = change_request_lint_delta(cr)
+    api = change_request_api_impact_of_edit(cr)
+    api_groups = api_change_groups(cr, api, links)
     return {
         "impact": impact,
-        "steps": migration_steps(impact.migration),
+        "api": api,
+        "steps": steps,
         "dialect": dialect,
         "dialect_label": label,
         "dialects": DIALECT_LABELS.items(),
@@ -133,36 +147,117 @@ def impact_tab_context(cr, dialect: str) -> dict:
         "migration_download_url": reverse("specs_app:change_request_sql", args=[*args, cr.number])
         + query,
         "result_title": f"{label} DDL after #{cr.number}",
+        "api_groups": api_groups,
+        "api_level_counts": _api_level_counts(api.api_changes),
+        "compatibility_label": COMPATIBILITY_LABELS.get(api.compatibility, ""),
+        "lint_new": [_finding_row(f, links.draft(f.item)) for f in delta.new],
+        "lint_fixed": [_finding_row(f, links.base(f.item)) for f in delta.fixed],
+        "overview": _overview(impact, api, steps, delta),
     }
 
 
-_LEVEL_ORDER = {"error": 0, "warning": 1}
+def _count(number: int, word: str, plural: str = "") -> str:
+    return f"{number} {word if number == 1 else plural or word + 's'}"
 
 
-def migration_steps(migration) -> list[dict]:
-    """What each statement of a migration does, in words: its kind, where, and what became of
-    what (a rename's old name, a type change's old and new type). Statements that only support
-    another (an extension, SQLite's copy of a table it rebuilds) are left out."""
-    steps = []
-    for change in migration.changes:
-        if change.kind == SUPPORT:
-            continue
-        where = change.table + (f".{change.column}" if change.column else "")
-        if change.name and not change.column:
-            where += f" ({change.name})"
-        was = ""
-        if change.old:
-            was = f"{change.old} → {change.new or change.column or change.name or change.table}"
-        steps.append(
-            {
-                "kind": change.kind,
-                "label": KIND_LABELS.get(change.kind, change.kind),
-                "where": where,
-                "was": was,
-                "destructive": change.kind in DESTRUCTIVE,
-            }
+def _api_level_counts(changes) -> list[tuple[str, int]]:
+    return [(level, n) for level in LEVELS if (n := sum(1 for c in changes if c.level == level))]
+
+
+def _overview(impact, api, steps: list[dict], delta) -> dict:
+    """The summary line's three parts, each leading to its section."""
+    counts = _api_level_counts(api.api_changes)
+    if counts:
+        levels = ", ".join(
+            f"{n} {level}" + ("s" if n > 1 and level == "warning" else "") for level, n in counts
         )
-    return steps
+        api_words = f"{levels} API change{'s' if len(api.api_changes) > 1 else ''}"
+    else:
+        api_words = "No API change"
+    database = _count(len(steps), "migration step") if steps else "No migration"
+    if impact.risks:
+        database += ", " + _count(len(impact.risks), "risk")
+    lint = f"{_count(len(delta.new), 'new lint finding')}, {len(delta.fixed)} fixed"
+    return {"api": api_words, "database": database, "lint": lint}
+
+
+class _ItemLinks:
+    """Where an endpoint or a model of the request leads: in the draft, the editor (for those
+    who may edit an open request); in the base, its page in that published revision."""
+
+    def __init__(self, cr, can_edit: bool) -> None:
+        spec = cr.spec
+        self.args = [spec.workspace.slug, spec.slug]
+        self.cr, self.edit = cr, can_edit and cr.is_open
+        self.base_number = cr.base.number if cr.base_id else None
+
+    def draft_url(self, kind: str, uid: str) -> str:
+        if not self.edit or kind not in ("endpoint", "model"):
+            return ""
+        args = [*self.args, self.cr.number, kind, uid]
+        return reverse("specs_app:editor_item", args=args)
+
+    def base_url(self, kind: str, uid: str) -> str:
+        if self.base_number is None or kind not in ("endpoint", "model"):
+            return ""
+        url = reverse(f"specs_app:{kind}_detail", args=[*self.args, uid])
+        return f"{url}?{urlencode({'revision': self.base_number})}"
+
+    def draft(self, item) -> str:
+        return self.draft_url(item.page_kind, item.page_uid)
+
+    def base(self, item) -> str:
+        return self.base_url(item.page_kind, item.page_uid)
+
+
+def _finding_row(finding, url: str) -> dict:
+    return {"finding": finding, "url": url}
+
+
+def api_change_groups(cr, api, links: _ItemLinks) -> list[dict]:
+    """The API changes by endpoint, the endpoint with the worst change first (then in the
+    diff's order), breaking changes first within each; each change says whether it fails the
+    spec's compatibility mode. An endpoint links to the draft's (the editor) or, when the
+    request removed it or the viewer may not edit, to the Changes tab or the base's page."""
+    failing = {change.fingerprint for change in api.api_breaks}
+    uids = [change.endpoint_uid for change in api.api_changes]
+    methods = change_request_endpoint_methods(cr, uids)
+    groups: dict[str, dict] = {}
+    for change in api.api_changes:
+        key = change.endpoint_uid or change.endpoint or "api"
+        if key not in groups:
+            sides = methods.get(change.endpoint_uid, {})
+            method = sides.get("draft") or sides.get("base") or ""
+            label = change.endpoint or WHOLE_API
+            path = label[len(method) :].strip() if method and label.startswith(method) else label
+            if "draft" in sides:
+                url = links.draft_url("endpoint", change.endpoint_uid)
+                url = url or f"?tab=changes#item-{change.endpoint_uid}"
+            elif "base" in sides:
+                url = links.base_url("endpoint", change.endpoint_uid)
+            else:
+                url = ""
+            groups[key] = {
+                "uid": change.endpoint_uid,
+                "label": label,
+                "method": method,
+                "path": path,
+                "url": url,
+                "removed": bool(sides) and "draft" not in sides,
+                "changes": [],
+            }
+        groups[key]["changes"].append({"change": change, "fails": change.fingerprint in failing})
+    rank = {level: i for i, level in enumerate(LEVELS)}
+    ordered = []
+    for group in groups.values():
+        group["changes"].sort(key=lambda row: rank.get(row["change"].level, len(LEVELS)))
+        group["worst"] = group["changes"][0]["change"].level
+        ordered.append(group)
+    ordered.sort(key=lambda group: rank.get(group["worst"], len(LEVELS)))  # stable
+    return ordered
+
+
+_LEVEL_ORDER = {"error": 0, "warning": 1}
 
 
 @login_required

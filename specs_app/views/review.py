@@ -122,11 +122,13 @@ def change_request_detail(request: HttpRequest, ws: str, spec: str, number: int)
         "comment_form": CommentForm(),
         "review_form": ReviewForm(),
     }
-    context.update(_tab_context(tab, cr, request, dialect))
+    context.update(_tab_context(tab, cr, request, dialect, can_edit))
     return render(request, "specs_app/review/detail.html", context)
 
 
-def _tab_context(tab: str, cr, request: HttpRequest, dialect: str = DEFAULT_DIALECT) -> dict:
+def _tab_context(
+    tab: str, cr, request: HttpRequest, dialect: str = DEFAULT_DIALECT, can_edit: bool = False
+) -> dict:
     if tab == "changes":
         changes = change_request_changes(cr, viewer=request.user)
         split = request.GET.get("diff") == "split"
@@ -139,7 +141,7 @@ def _tab_context(tab: str, cr, request: HttpRequest, dialect: str = DEFAULT_DIAL
         ]
         return {**changes, "groups": groups, "split": split, "threads": change_request_threads(cr)}
     if tab == "impact":
-        return impact_tab_context(cr, dialect)
+        return impact_tab_context(cr, dialect, can_edit)
     if tab == "checks":
         return change_request_checks(cr)
     mentions = mentions_for(change_request=cr, texts=[cr.description])

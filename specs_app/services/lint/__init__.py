@@ -11,6 +11,13 @@ from specs_app.services.lint.config import (
     lint_settings_load,
 )
 from specs_app.services.lint.content import LintContent, load_lint_content
+from specs_app.services.lint.delta import (
+    LintDelta,
+    change_request_lint_delta,
+    finding_key,
+    lint_delta,
+    revision_lint_delta,
+)
 from specs_app.services.lint.engine import (
     LintReport,
     lint_content,
@@ -27,14 +34,19 @@ __all__ = [
     "Finding",
     "Item",
     "LintContent",
+    "LintDelta",
     "LintReport",
     "LintSettings",
     "Rule",
     "Severity",
+    "change_request_lint_delta",
+    "finding_key",
     "lint_content",
+    "lint_delta",
     "lint_draft",
     "lint_report",
     "lint_revision",
     "lint_settings_load",
     "load_lint_content",
+    "revision_lint_delta",
 ]
