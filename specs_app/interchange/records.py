@@ -72,7 +72,7 @@ class ParsedEndpoint:
     lines: dict[str, int] = field(default_factory=dict)
     uid: str = ""
     #: The data model the endpoint is linked to by name (`**Model**`); blank: automatic.
-    model: str = ""
+    data_model: str = ""
 
 
 @dataclass

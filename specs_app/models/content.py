@@ -90,7 +90,7 @@ class Endpoint(ContentRow):
     )
     #: The data model this endpoint reads or writes, by name; blank: found from the path or the
     #: endpoint's name (services/resources.py). Lint flags a name that is no model of the spec.
-    model = line(
+    data_model = line(
         200,
         verbose_name="data model",
         help_text="The model this endpoint reads or writes. Automatic: found from the path, "

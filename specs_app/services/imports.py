@@ -270,7 +270,7 @@ _STATED = {
         "authentication",
         "user_ownership",
         "success_status",
-        "model",
+        "data_model",
     ),
     DataModel: ("name", "table", "ownership"),
 }
@@ -284,7 +284,7 @@ def _endpoint_entry(parsed: ParsedEndpoint, position: int) -> _Entry:
         path=parsed.path,
         authentication=parsed.authentication,
         user_ownership=parsed.user_ownership,
-        model=parsed.model,
+        data_model=parsed.data_model,
         success_status=(
             DEFAULT_SUCCESS_STATUS if parsed.success_status is None else parsed.success_status
         ),

@@ -2,7 +2,7 @@
 lint rules (services/lint/rules/crosscheck.py) and the endpoint and model pages.
 
 The first way that gives a model wins:
-1. explicit: the endpoint's `model` link (a model name, compared case-insensitively);
+1. explicit: the endpoint's `data_model` link (a model name, compared case-insensitively);
 2. path: the path's segments read from the last one back, skipping placeholders, `api` and
    version segments (`v1`): the first that is a model's table, or whose singular is a model's
    name (`/api/v1/tasks/{task_id}/complete` → `tasks`; `/projects/{id}/tasks` → `tasks`);
@@ -105,7 +105,7 @@ def path_segments(path: str) -> list[str]:
 
 
 def endpoint_model(endpoint, index: ModelIndex) -> ModelMapping:
-    link = (getattr(endpoint, "model", "") or "").strip()
+    link = (getattr(endpoint, "data_model", "") or "").strip()
     if link:
         return ModelMapping(index.named(link), EXPLICIT, link)
     for segment in reversed(path_segments(endpoint.path)):

@@ -255,7 +255,7 @@ _ENDPOINT_LABELS = {
     "User Ownership": "user_ownership",
 }
 #: Labels an endpoint may leave out (written only when set).
-_OPTIONAL_ENDPOINT_LABELS = {"Model": "model"}
+_OPTIONAL_ENDPOINT_LABELS = {"Model": "data_model"}
 _PARAMETER_LOCATIONS = {"Headers": "header", "Path Parameters": "path", "Query Parameters": "query"}
 
 

@@ -71,7 +71,7 @@ def write_endpoint_section(endpoint, tree: ContentRows) -> str:
     rules = [rule.text for rule in tree.rows(endpoint, "business_rules")]
     test_cases = _test_case_texts(tree.rows(endpoint, "test_cases"))
     # The model link is optional: written only when set, so a spec without links keeps its bytes.
-    model = getattr(endpoint, "model", "")
+    model = getattr(endpoint, "data_model", "")
     return _blocks(
         [f"## {endpoint.name}"],
         [

@@ -136,8 +136,8 @@ def _inline_value(kind, value, code, line, current: _Open, reader: _Reader) -> N
         endpoint.user_ownership = value
         endpoint.lines["user_ownership"] = line
     elif kind == MODEL and value:
-        endpoint.model = strip_code(value).strip()
-        endpoint.lines["model"] = line
+        endpoint.data_model = strip_code(value).strip()
+        endpoint.lines["data_model"] = line
     elif kind == RESPONSE:
         _response_value(value, code, line, current, reader)
     elif kind in (ERRORS, STATUS_CODES) and value:

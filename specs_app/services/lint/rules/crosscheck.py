@@ -647,7 +647,7 @@ def length_unbounded(content: LintContent, settings: LintSettings) -> Iterator[H
 @rule(
     "db.enum-check-mismatch",
     severity=Severity.ERROR,
-    title="Enum values and the column's CHECK list differ",
+    title="Enum values and the CHECK list of the column differ",
     flags="A body field typed `enum(…)` whose column has a `CHECK (name IN (…))` with other "
     "values: the database refuses what the API accepts, or returns what clients do not expect.",
     example='`"status": "enum(open, done, archived)"` and `CHECK (status IN (\'open\', '

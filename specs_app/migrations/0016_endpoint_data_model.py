@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='endpoint',
-            name='model',
+            name='data_model',
             field=models.CharField(blank=True, help_text="The model this endpoint reads or writes. Automatic: found from the path, then from the endpoint's name.", max_length=200, validators=[specs_app.models.validators.validate_single_line], verbose_name='data model'),
         ),
     ]
