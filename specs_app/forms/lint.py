@@ -1,13 +1,14 @@
 import re
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
 from specs_app.interchange.sql.risks import CATEGORIES, RISK_RULES, RiskRule
 from specs_app.models.lint import RuleSetting, validate_table_name
 from specs_app.services.lint import RULES, Rule
+from specs_app.services.lint.rulebook import CATEGORIES as RULE_CATEGORIES
 from specs_app.services.lint.settings import LintSettings
 
 DEFAULT = "default"
@@ -40,6 +41,18 @@ class LintConfigForm(forms.Form):
             )
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # The rules grouped under their category, in the order of the registry's CATEGORIES.
+        self.helper.layout = Layout(
+            "owner_table",
+            "external_tables",
+            *(
+                Fieldset(
+                    heading,
+                    *(rule_field_name(r) for r in RULES.values() if r.category == heading),
+                )
+                for heading in RULE_CATEGORIES.values()
+            ),
+        )
         self.helper.add_input(Submit("submit", "Save lint settings"))
 
     def clean_external_tables(self) -> list[str]:
