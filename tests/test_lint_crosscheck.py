@@ -744,3 +744,11 @@ def test_the_lint_settings_page_lists_the_category(client_for, owner, published)
     body = client_for(owner).get(url).content.decode()
     assert "API ↔ database" in body
     assert 'name="rule:db.response-field-no-column"' in body
+
+
+def test_a_type_with_a_bracketed_pipe_is_read_without_recursing():
+    # A corpus spec's type `(a|b)` sent complete.unknown-type into endless recursion.
+    from specs_app.services.lint.text import type_is_known
+
+    assert type_is_known("(a|b)", frozenset()) is False
+    assert type_is_known("string|null", frozenset()) is True
