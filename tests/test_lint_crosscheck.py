@@ -545,6 +545,7 @@ INDEX = ModelIndex(
         ("Link Task Tag", "/api/v1/links", "", "TaskTag", NAME),
         ("Get Task", "/api/v1/tasks/{id}", "project", "Project", EXPLICIT),
         ("Health", "/api/v1/health", "", None, ""),
+        ("GET /api/{user_id}/chat", "/api/{user_id}/chat", "", None, ""),
     ],
 )
 def test_how_an_endpoint_maps_to_a_model(name, path, link, expected, how):
@@ -752,3 +753,19 @@ def test_a_type_with_a_bracketed_pipe_is_read_without_recursing():
 
     assert type_is_known("(a|b)", frozenset()) is False
     assert type_is_known("string|null", frozenset()) is True
+
+
+def test_ids_of_an_unmodelled_sub_resource_are_not_the_parents_keys(workspace):
+    messages = endpoint(
+        "Get Message",
+        "GET",
+        "/api/v1/tasks/{task_id}/messages/{message_id}",
+        params=[("task_id", "integer (required)"), ("message_id", "integer (required)")],
+        errors=ERRORS_404,
+    )
+    assert db_rules(workspace, [messages], [USERS, tasks()]) == set()
+
+
+def test_fields_whose_names_are_no_identifiers_are_not_compared(workspace):
+    odd = create_task(request=(*CREATE_REQUEST, ("multipart/form-data", "string (optional)")))
+    assert db_rules(workspace, [odd], [USERS, tasks()]) == set()

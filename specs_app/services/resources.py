@@ -111,7 +111,9 @@ def endpoint_model(endpoint, index: ModelIndex) -> ModelMapping:
     for segment in reversed(path_segments(endpoint.path)):
         if (model := index.for_segment(segment)) is not None:
             return ModelMapping(model, PATH)
-    words = _WORD.findall(endpoint.name)
+    if "/" in endpoint.name:  # a name that is the method and path says no more than the path
+        return NO_MAPPING
+    words = _WORD.findall(re.sub(r"\{[^{}]*\}", " ", endpoint.name))
     candidates = [a + b for a, b in zip(words, words[1:], strict=False)] + words
     for word in candidates:
         if (model := index.for_word(word)) is not None:

@@ -36,23 +36,34 @@ from specs_app.services.lint.rules.errors import error_codes
 from specs_app.services.lint.rules.http import path_parameters, request_fields, response_fields
 from specs_app.services.lint.settings import LintSettings
 from specs_app.services.lint.text import index_column_names, split_top_level
-from specs_app.services.resources import ModelIndex, ModelMapping, endpoint_model, singular
+from specs_app.services.resources import (
+    PATH,
+    ModelIndex,
+    ModelMapping,
+    endpoint_model,
+    singular,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Types, read loosely from the free text of the API and of the columns
 
 
-@lru_cache(maxsize=2048)
 def api_kind(type_text: str, model_names: frozenset[str] = frozenset()) -> str | None:
     """string, integer, number, boolean, datetime, date, time, uuid, enum, object, array, model
     or None (a type this module does not know)."""
+    kind = _api_kind(type_text)
+    if kind is None and type_text.strip().lower() in model_names:
+        return "model"
+    return kind
+
+
+@lru_cache(maxsize=4096)
+def _api_kind(type_text: str) -> str | None:
     text = type_text.strip().lower()
     if text.endswith("[]") or re.match(r"^(array|list|set)\s*[\[<(]", text) or text == "array":
         return "array"
     if text.startswith("enum"):
         return "enum"
-    if text in model_names:
-        return "model"
     base = re.split(r"[\s(]", text, maxsplit=1)[0]
     return _API_KINDS.get(base)
 
@@ -205,6 +216,7 @@ def _unquote(value: str) -> str:
 # What the rules share, computed once per lint run
 
 
+@lru_cache(maxsize=16384)
 def column_key(name: str) -> str:
     """A field or column name compared: `dueDate`, `due_date` and `Due_Date` are the same."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.strip()).lower()
@@ -223,9 +235,13 @@ class Mapped:
         return self.mapping.model
 
 
+def model_index(content: LintContent) -> ModelIndex:
+    return content.memo("db.index", lambda: ModelIndex(content.models))
+
+
 def mappings(content: LintContent) -> dict[int, ModelMapping]:
     def compute() -> dict[int, ModelMapping]:
-        index = ModelIndex(content.models)
+        index = model_index(content)
         return {e.pk: endpoint_model(e, index) for e in content.endpoints}
 
     return content.memo("db.mappings", compute)
@@ -263,16 +279,25 @@ _EXEMPTING = re.compile(
 
 
 def _exempt_by_rule(content: LintContent, endpoint: Endpoint, name: str) -> bool:
-    for business_rule in content.children(endpoint, BusinessRule):
-        text = business_rule.text
-        if _EXEMPTING.search(text) and re.search(rf"\b{re.escape(name)}\b", text, re.I):
-            return True
-    return False
+    exempting = content.memo("db.exempting", dict)
+    if endpoint.pk not in exempting:
+        exempting[endpoint.pk] = [
+            rule.text
+            for rule in content.children(endpoint, BusinessRule)
+            if _EXEMPTING.search(rule.text)
+        ]
+    return any(
+        re.search(rf"\b{re.escape(name)}\b", text, re.I) for text in exempting[endpoint.pk]
+    )
+
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def _is_column_like(content: LintContent, field: BodyField) -> bool:
-    """A field that stands for one column: not nested, not an array, object or model."""
-    if "." in field.name or "[" in field.name:
+    """A field that stands for one column: a plain name (not nested like `a.b` or `items[].x`),
+    not an array, object or model."""
+    if not _IDENTIFIER.match(field.name):
         return False
     return api_kind(field.type, _model_names(content)) not in ("array", "object", "model")
 
@@ -289,32 +314,43 @@ def _is_envelope(content: LintContent, fields: list[BodyField]) -> bool:
 
 def compared_fields(content: LintContent, mapped: Mapped, part: str) -> list[BodyField]:
     """The request or response fields of a mapped endpoint that stand for columns."""
-    fields = (
-        request_fields(content, mapped.endpoint)
-        if part == BodyField.Part.REQUEST
-        else response_fields(content, mapped.endpoint)
-    )
-    if _is_envelope(content, fields):
-        return []
-    return [f for f in fields if _is_column_like(content, f)]
+    known = content.memo("db.fields", dict)
+    key = (mapped.endpoint.pk, part)
+    if key not in known:
+        fields = (
+            request_fields(content, mapped.endpoint)
+            if part == BodyField.Part.REQUEST
+            else response_fields(content, mapped.endpoint)
+        )
+        envelope = _is_envelope(content, fields)
+        known[key] = [] if envelope else [f for f in fields if _is_column_like(content, f)]
+    return known[key]
+
+
+def _compared(content: LintContent, part: str) -> list[tuple[Mapped, BodyField, Field | None]]:
+    """(mapped endpoint, body field, its column or None) for every compared field of `part`,
+    worked out once per lint run for all the rules."""
+
+    def compute():
+        return [
+            (mapped, field, mapped.columns.get(column_key(field.name)))
+            for mapped in mapped_endpoints(content)
+            for field in compared_fields(content, mapped, part)
+        ]
+
+    return content.memo(f"db.compared.{part}", compute)
 
 
 def field_pairs(content: LintContent, part: str) -> Iterator[tuple[Mapped, BodyField, Field]]:
     """(mapped endpoint, body field, its column) for each compared field that has a column."""
-    for mapped in mapped_endpoints(content):
-        for field in compared_fields(content, mapped, part):
-            column = mapped.columns.get(column_key(field.name))
-            if column is not None:
-                yield mapped, field, column
+    for mapped, field, column in _compared(content, part):
+        if column is not None:
+            yield mapped, field, column
 
 
 def _without_column(content: LintContent, part: str) -> Iterator[tuple[Mapped, BodyField]]:
-    for mapped in mapped_endpoints(content):
-        for field in compared_fields(content, mapped, part):
-            if column_key(field.name) in mapped.columns:
-                continue
-            if _exempt_by_rule(content, mapped.endpoint, field.name):
-                continue
+    for mapped, field, column in _compared(content, part):
+        if column is None and not _exempt_by_rule(content, mapped.endpoint, field.name):
             yield mapped, field
 
 
@@ -415,9 +451,8 @@ def dropped_columns(content: LintContent) -> set[tuple[int, str]]:
             return set()
         missing = {
             (mapped.model.pk, column_key(field.name))
-            for mapped in mapped_endpoints(content)
-            for field in compared_fields(content, mapped, RESPONSE)
-            if column_key(field.name) not in mapped.columns
+            for mapped, field, column in _compared(content, RESPONSE)
+            if column is None
         }
         if not missing:
             return set()
@@ -689,7 +724,10 @@ def _path_parameter_columns(content: LintContent):
             own = {f"{singular(model.name)}_id", f"{singular(model.table)}_id", "id"}
             own = {column_key(name) for name in own}
             keys = [column for column in mapped.columns.values() if column.primary_key]
+            beyond = _placeholders_beyond(mapped, model_index(content))
             for parameter in path_parameters(content, mapped.endpoint):
+                if parameter.name in beyond:
+                    continue
                 key = column_key(parameter.name)
                 if key != "id" and not key.endswith("_id"):
                     continue
@@ -700,6 +738,23 @@ def _path_parameter_columns(content: LintContent):
         return found
 
     return content.memo("db.path-columns", compute)
+
+
+def _placeholders_beyond(mapped: Mapped, index: ModelIndex) -> set[str]:
+    """Placeholders of the path that name rows of a sub-resource the spec does not model:
+    in /users/{user_id}/conversations/{conversation_id} mapped to User by its path,
+    {conversation_id} is a conversation's id, not a key of users."""
+    if mapped.mapping.how != PATH:
+        return set()
+    segments = [s for s in mapped.endpoint.path.split("/") if s]
+    literal = [i for i, s in enumerate(segments) if not s.startswith(("{", ":"))]
+    matched = [i for i in literal if index.for_segment(segments[i]) is mapped.model]
+    if not matched:
+        return set()
+    later = [i for i in literal if i > matched[-1]]
+    if not later:
+        return set()
+    return {s.strip("{}:") for s in segments[later[0] :] if s.startswith(("{", ":"))}
 
 
 @rule(
