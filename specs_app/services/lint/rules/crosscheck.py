@@ -286,9 +286,7 @@ def _exempt_by_rule(content: LintContent, endpoint: Endpoint, name: str) -> bool
             for rule in content.children(endpoint, BusinessRule)
             if _EXEMPTING.search(rule.text)
         ]
-    return any(
-        re.search(rf"\b{re.escape(name)}\b", text, re.I) for text in exempting[endpoint.pk]
-    )
+    return any(re.search(rf"\b{re.escape(name)}\b", text, re.I) for text in exempting[endpoint.pk])
 
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
