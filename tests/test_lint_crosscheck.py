@@ -402,6 +402,16 @@ def test_envelope_responses_are_not_compared_with_columns(workspace):
     assert db_rules(workspace, [listing], [USERS, tasks()]) == set()
 
 
+def test_a_related_models_field_does_not_make_a_body_an_envelope(workspace):
+    response = (*GET_RESPONSE, ("tags", "array[User] (required)"), ("rank", "integer (required)"))
+    found = db_findings(
+        imported(workspace, [get_task(response=response)], [USERS, tasks()]).revision
+    )
+    assert found == [
+        ("db.response-field-no-column", "GET /api/v1/tasks/{task_id}, response field rank")
+    ]
+
+
 def test_a_rule_can_be_turned_off_or_made_an_error(workspace):
     from specs_app.services.lint import LintSettings
 

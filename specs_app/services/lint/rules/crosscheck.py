@@ -7,8 +7,9 @@ name). Its body fields and path parameters are then compared with the model's co
 What is not compared, by design:
 - nested fields (`meta.total`, `items[].id`) and fields whose type is an array, an object or a
   model (`array[Tag]`, `Task`): they stand for related rows or documents, not for columns;
-- the top-level fields of an envelope response, one with a field whose type is a model or an
-  array of one (`"items": "array[Task]"`): `total`, `limit`, … describe the page, not a row;
+- the top-level fields of an envelope, a body with a field whose type is the mapped model or an
+  array of it (`"items": "array[Task]"` for Task): `total`, `limit`, … describe the page, not a
+  row (a field of another model, `"tags": "array[Tag]"`, is skipped alone);
 - a field that a business rule of the endpoint names together with "computed", "derived",
   "calculated", "counted", "aggregated", "not stored" or "ignored".
 """
@@ -300,12 +301,15 @@ def _is_column_like(content: LintContent, field: BodyField) -> bool:
     return api_kind(field.type, _model_names(content)) not in ("array", "object", "model")
 
 
-def _is_envelope(content: LintContent, fields: list[BodyField]) -> bool:
-    names = _model_names(content)
+def _is_envelope(mapped: Mapped, fields: list[BodyField]) -> bool:
+    """Whether the body wraps the mapped model's rows (`"items": "array[Task]"` or
+    `"task": "Task"` for Task): its top-level fields then describe the page, not a row. A field
+    of another model (`"tags": "array[Tag]"`) is a related row and leaves the body compared."""
+    name = mapped.model.name.strip().lower()
     for field in fields:
         text = field.type.strip().lower()
         inner = re.sub(r"^(array|list)\s*[\[<]\s*|\s*[\]>]$|\[\]$", "", text)
-        if text in names or inner in names:
+        if name in (text, inner):
             return True
     return False
 
@@ -320,7 +324,7 @@ def compared_fields(content: LintContent, mapped: Mapped, part: str) -> list[Bod
             if part == BodyField.Part.REQUEST
             else response_fields(content, mapped.endpoint)
         )
-        envelope = _is_envelope(content, fields)
+        envelope = _is_envelope(mapped, fields)
         known[key] = [] if envelope else [f for f in fields if _is_column_like(content, f)]
     return known[key]
 
@@ -399,7 +403,7 @@ def model_link_unknown(content: LintContent, settings: LintSettings) -> Iterator
     flags="A top-level response field of an endpoint that maps to a model, with no column of "
     "that name, unless a business rule says it is computed (or derived, calculated, counted, "
     "aggregated, not stored). Nested fields (`a.b`, `items[].x`), arrays, objects, model-typed "
-    "fields and envelope responses (with an `array[Model]` field) are not compared.",
+    "fields and envelopes (a body with an `array[Task]` field for Task) are not compared.",
     example='GET /api/v1/tasks/{task_id} returns `"priority": "integer (required)"` and tasks '
     "has no priority column.",
     fix="Add the column to the model, rename the field to the column it shows, or add a "
