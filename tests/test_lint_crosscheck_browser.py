@@ -10,6 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from specs_app.models import Endpoint
+from specs_app.services import review as services
 from specs_app.services.imports import spec_import
 from tests.browser_helpers import assert_accessible, log_in
 from tests.markdown_helpers import golden_api, golden_schema
@@ -70,3 +71,25 @@ def test_the_pages_show_how_endpoints_map_to_models(
     ).to_have_value("default")
     assert_accessible(page)
     _shoot(page, f"crosscheck-lint-settings-{width}")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_an_editor_links_an_endpoint_to_a_model(page: Page, live_server, workspace, editor, width):
+    spec = _linked_reference(workspace)
+    cr = services.change_request_open(spec=spec, author=editor, title="Link List Tags")
+    endpoint = Endpoint.objects.get(revision=cr.working, name="List Tags")
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server, editor.username)
+    url = reverse(
+        "specs_app:editor_item", args=["acme", spec.slug, cr.number, "endpoint", endpoint.uid]
+    )
+    page.goto(live_server.url + url)
+    select = page.get_by_label("Data model")
+    expect(select).to_have_value("")
+    select.select_option("Tag")
+    page.get_by_role("button", name="Save endpoint").click()
+    expect(page.get_by_label("Data model")).to_have_value("Tag")
+    expect(page.get_by_test_id("preview-rendered")).to_contain_text("Model: Tag")
+    assert_accessible(page)
+    _shoot(page, f"crosscheck-editor-{width}")
+    assert Endpoint.objects.get(revision=cr.working, name="List Tags").data_model == "Tag"

@@ -107,14 +107,13 @@ class EndpointForm(_EndpointFields):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         revision_id = self.instance.revision_id
-        names = (
-            list(
-                m.DataModel.objects.filter(revision_id=revision_id)
-                .order_by("name")
-                .values_list("name", flat=True)
-            )
-            if revision_id
-            else []
+        if not revision_id:  # the empty "add endpoint" form: the link is set on the endpoint
+            del self.fields["data_model"]
+            return
+        names = list(
+            m.DataModel.objects.filter(revision_id=revision_id)
+            .order_by("name")
+            .values_list("name", flat=True)
         )
         current = self.instance.data_model
         if current and current not in names:
