@@ -88,11 +88,46 @@ ROW_FORMS: dict[str, tuple[type[m.ContentRow], type[VersionedForm]]] = {
     "migrationnote": (m.MigrationNote, _form(m.MigrationNote, ["text"])),
 }
 
-EndpointForm = _form(
+_EndpointFields = _form(
     m.Endpoint,
-    ["name", "method", "path", "authentication", "user_ownership", "success_status"],
+    ["name", "method", "path", "authentication", "user_ownership", "success_status", "data_model"],
     {"success_status": _STATUS_INPUT},
 )
+
+AUTOMATIC_MODEL = "Automatic (from the path or the name)"
+
+
+class EndpointForm(_EndpointFields):
+    """The endpoint's values; its model link is a choice of the draft's models (or automatic).
+
+    A link already stored that names no model any more stays selectable, so that saving other
+    values does not fail on it; lint reports it (db.model-link-unknown).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        revision_id = self.instance.revision_id
+        if not revision_id:  # the empty "add endpoint" form: the link is set on the endpoint
+            del self.fields["data_model"]
+            return
+        names = list(
+            m.DataModel.objects.filter(revision_id=revision_id)
+            .order_by("name")
+            .values_list("name", flat=True)
+        )
+        current = self.instance.data_model
+        if current and current not in names:
+            names.append(current)
+        widget = self.fields["data_model"].widget
+        self.fields["data_model"] = forms.ChoiceField(
+            label="Data model",
+            required=False,
+            choices=[("", AUTOMATIC_MODEL), *((name, name) for name in names)],
+            help_text=m.Endpoint._meta.get_field("data_model").help_text,
+            widget=forms.Select(attrs={**widget.attrs, "class": "form-select form-control-sm"}),
+        )
+
+
 DataModelForm = _form(m.DataModel, ["name", "table", "ownership"])
 ITEM_FORMS = {"endpoint": (m.Endpoint, EndpointForm), "model": (m.DataModel, DataModelForm)}
 

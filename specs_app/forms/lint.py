@@ -40,14 +40,18 @@ class LintConfigForm(forms.Form):
         kwargs.setdefault("initial", _initial(settings))
         super().__init__(*args, **kwargs)
         for rule in RULES.values():
+            label = f"{rule.id}: {rule.title}"
             self.fields[rule_field_name(rule)] = forms.ChoiceField(
-                label=f"{rule.id}: {rule.title}",
+                label=label,
                 choices=[(DEFAULT, f"Default ({rule.severity})"), *RuleSetting.choices],
                 error_messages={
                     "invalid_choice": f'"%(value)s" is not a setting for {rule.id}: choose '
                     "the default, off, error or warning.",
                 },
-                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                # The table shows the id and the title apart; the select's name holds both.
+                widget=forms.Select(
+                    attrs={"class": "form-select form-select-sm", "aria-label": label}
+                ),
             )
             self.fields[scope_field_name(rule)] = forms.BooleanField(
                 required=False,

@@ -71,6 +71,8 @@ class ParsedEndpoint:
     #: The line each one-line value was read from, by attribute name.
     lines: dict[str, int] = field(default_factory=dict)
     uid: str = ""
+    #: The data model the endpoint is linked to by name (`**Model**`); blank: automatic.
+    data_model: str = ""
 
 
 @dataclass

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('specs_app', '0015_spec_compatibility'),
+        ('specs_app', '0016_endpoint_data_model'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -88,6 +88,14 @@ class Endpoint(ContentRow):
     success_status = models.PositiveSmallIntegerField(
         default=200, validators=[validate_status_code]
     )
+    #: The data model this endpoint reads or writes, by name; blank: found from the path or the
+    #: endpoint's name (services/resources.py). Lint flags a name that is no model of the spec.
+    data_model = line(
+        200,
+        verbose_name="data model",
+        help_text="The model this endpoint reads or writes. Automatic: found from the path, "
+        "then from the endpoint's name.",
+    )
 
     class Meta(ContentRow.Meta):
         constraints = [

@@ -110,6 +110,7 @@ def revision_api_records(revision: Revision) -> ParsedApi:
                 user_ownership=endpoint.user_ownership,
                 success_status=endpoint.success_status,
                 uid=str(endpoint.uid),
+                data_model=endpoint.data_model,
                 **{
                     name: [_record(record, row) for row in tree.rows(endpoint, name)]
                     for name, record in _API_RECORDS.items()

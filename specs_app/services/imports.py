@@ -263,7 +263,15 @@ def _entry(parent: ContentRow, line: int, children: dict, parsed) -> _Entry:
 
 
 _STATED = {
-    Endpoint: ("name", "method", "path", "authentication", "user_ownership", "success_status"),
+    Endpoint: (
+        "name",
+        "method",
+        "path",
+        "authentication",
+        "user_ownership",
+        "success_status",
+        "data_model",
+    ),
     DataModel: ("name", "table", "ownership"),
 }
 
@@ -276,6 +284,7 @@ def _endpoint_entry(parsed: ParsedEndpoint, position: int) -> _Entry:
         path=parsed.path,
         authentication=parsed.authentication,
         user_ownership=parsed.user_ownership,
+        data_model=parsed.data_model,
         success_status=(
             DEFAULT_SUCCESS_STATUS if parsed.success_status is None else parsed.success_status
         ),

@@ -23,6 +23,7 @@ from specs_app.models import (
     Role,
 )
 from specs_app.services.dashboard import dashboard_for_user
+from specs_app.services.resources import ModelIndex, endpoint_model, endpoints_of_model
 from specs_app.services.review import change_request_review_decision
 from specs_app.services.selectors import revision_lint_report
 from specs_app.views.context import require_revision, revision_page_context
@@ -138,8 +139,14 @@ def endpoint_detail(request: HttpRequest, ws: str, spec: str, uid) -> HttpRespon
         errors=sorted(endpoint.errors.all(), key=lambda e: (e.status_code, e.position)),
         business_rules=endpoint.business_rules.all(),
         test_cases=endpoint.test_cases.all(),
+        mapping=endpoint_model(endpoint, ModelIndex(_model_names(endpoint.revision_id))),
     )
     return render(request, "specs_app/browse/endpoint_detail.html", context)
+
+
+def _model_names(revision_id: int):
+    """The revision's models, only what the endpoint → model mapping reads (one query)."""
+    return DataModel.objects.filter(revision_id=revision_id).only("uid", "name", "table")
 
 
 @login_required
@@ -154,5 +161,12 @@ def model_detail(request: HttpRequest, ws: str, spec: str, uid) -> HttpResponse:
         indexes=model.indexes.all(),
         constraints=model.constraints.all(),
         migration_notes=model.migration_notes.all(),
+        mapped_endpoints=endpoints_of_model(
+            model,
+            Endpoint.objects.filter(revision_id=model.revision_id).only(
+                "uid", "name", "method", "path", "data_model"
+            ),
+            _model_names(model.revision_id),
+        ),
     )
     return render(request, "specs_app/browse/model_detail.html", context)

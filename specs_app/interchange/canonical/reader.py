@@ -254,6 +254,8 @@ _ENDPOINT_LABELS = {
     "Authentication": "authentication",
     "User Ownership": "user_ownership",
 }
+#: Labels an endpoint may leave out (written only when set).
+_OPTIONAL_ENDPOINT_LABELS = {"Model": "data_model"}
 _PARAMETER_LOCATIONS = {"Headers": "header", "Path Parameters": "path", "Query Parameters": "query"}
 
 
@@ -281,7 +283,8 @@ def _parse_endpoint(section: _Section, reader: _Reader) -> ParsedEndpoint | None
     if not _looks_like(section, _ENDPOINT_LABELS, handlers):
         _skip_section(section, "an endpoint", reader)
         return None
-    for attribute, (number, value) in _read_labels(section, _ENDPOINT_LABELS, reader).items():
+    labels = _ENDPOINT_LABELS | _OPTIONAL_ENDPOINT_LABELS
+    for attribute, (number, value) in _read_labels(section, labels, reader).items():
         setattr(endpoint, attribute, value)
         endpoint.lines[attribute] = number
     for attribute in _ENDPOINT_LABELS.values():

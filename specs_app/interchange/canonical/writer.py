@@ -70,6 +70,8 @@ def write_endpoint_section(endpoint, tree: ContentRows) -> str:
     """One endpoint's `##` section (no trailing newline), as it appears in the API file."""
     rules = [rule.text for rule in tree.rows(endpoint, "business_rules")]
     test_cases = _test_case_texts(tree.rows(endpoint, "test_cases"))
+    # The model link is optional: written only when set, so a spec without links keeps its bytes.
+    model = getattr(endpoint, "data_model", "")
     return _blocks(
         [f"## {endpoint.name}"],
         [
@@ -77,6 +79,7 @@ def write_endpoint_section(endpoint, tree: ContentRows) -> str:
             label_line("**Path**", endpoint.path),
             label_line("**Authentication**", endpoint.authentication),
             label_line("**User Ownership**", endpoint.user_ownership),
+            *([label_line("**Model**", model)] if model else []),
         ],
         ["### Request", *_request_lines(endpoint, tree)],
         ["### Response", *_response_lines(endpoint, tree)],

@@ -18,6 +18,7 @@ CATEGORIES = {
     "errors": "Error coverage",
     "complete": "Completeness",
     "ambiguity": "Ambiguity",
+    "db": "API ↔ database",
 }
 
 

@@ -244,10 +244,9 @@ def type_is_known(type_text: str, model_names: frozenset[str]) -> bool:
         return False
     if text in SCALAR_TYPES or text in model_names:
         return True
-    if "|" in text:
-        return all(
-            type_is_known(part, model_names) for part in split_top_level(text, "|", "()[]<>")
-        )
+    if "|" in text and len(parts := split_top_level(text, "|", "()[]<>")) > 1:
+        # (a `|` inside brackets or quotes splits nothing: read the type as a whole below)
+        return all(type_is_known(part, model_names) for part in parts)
     if text.endswith("[]"):
         return type_is_known(text[:-2], model_names)
     if call := _CALL.match(text):

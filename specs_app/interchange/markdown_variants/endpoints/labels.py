@@ -24,6 +24,7 @@ _CHECKBOX = re.compile(r"^\[(?P<mark>[ xX])\]\s*(?P<text>.*)$")
 
 # Part kinds
 METHOD, PATH, ENDPOINT, AUTH, OWNERSHIP = "method", "path", "endpoint", "auth", "ownership"
+MODEL = "model"
 HEADERS, PATH_PARAMS, QUERY_PARAMS, PARAMS = "header", "path_params", "query", "params"
 REQUEST, REQUEST_BODY, RESPONSE, ERRORS = "request", "request_body", "response", "errors"
 STATUS_CODES, RULES, TESTS, BODY = "status_codes", "rules", "tests", "body"
@@ -43,6 +44,7 @@ _SYNONYMS = {
         "authentication & authorization",
     ),
     OWNERSHIP: ("user ownership", "ownership", "data isolation", "user isolation", "access"),
+    MODEL: ("model", "data model"),
     HEADERS: ("headers", "request headers", "required headers", "header", "request header"),
     PATH_PARAMS: (
         "path parameters",

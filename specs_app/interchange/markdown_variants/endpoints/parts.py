@@ -23,6 +23,7 @@ from specs_app.interchange.markdown_variants.endpoints.labels import (
     ERRORS,
     METHOD,
     METHODS,
+    MODEL,
     OWNERSHIP,
     PARAMS,
     PATH,
@@ -134,6 +135,9 @@ def _inline_value(kind, value, code, line, current: _Open, reader: _Reader) -> N
     elif kind == OWNERSHIP and value:
         endpoint.user_ownership = value
         endpoint.lines["user_ownership"] = line
+    elif kind == MODEL and value:
+        endpoint.data_model = strip_code(value).strip()
+        endpoint.lines["data_model"] = line
     elif kind == RESPONSE:
         _response_value(value, code, line, current, reader)
     elif kind in (ERRORS, STATUS_CODES) and value:

@@ -3,6 +3,7 @@
 from specs_app.services.lint.rules import (  # noqa: F401
     ambiguity,
     completeness,
+    crosscheck,
     errors,
     http,
     ownership,
