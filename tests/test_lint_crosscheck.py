@@ -471,6 +471,9 @@ def test_a_renamed_column_is_not_a_dropped_one(published, editor):
     rules = {rule for rule, _ in db_findings(cr.working)}
     assert "db.dropped-column-in-response" not in rules
     assert "db.response-field-no-column" in rules  # the response still says note
+    [finding] = [f for f in lint_revision(cr.working) if f.rule == "db.response-field-no-column"]
+    assert "renames the column tasks.note to notes" in finding.message
+    assert "still returns note" in finding.message
 
 
 def test_dropping_the_field_with_its_column_is_clean(published, editor):

@@ -410,15 +410,23 @@ def model_link_unknown(content: LintContent, settings: LintSettings) -> Iterator
     "business rule saying how it is computed (`priority is computed from due_date`).",
 )
 def response_field_no_column(content: LintContent, settings: LintSettings) -> Iterator[Hit]:
-    dropped = dropped_columns(content)
+    dropped, renamed = dropped_columns(content), renamed_columns(content)
     for mapped, field in _without_column(content, RESPONSE):
-        if (mapped.model.pk, column_key(field.name)) in dropped:
+        key = (mapped.model.pk, column_key(field.name))
+        if key in dropped:
             continue  # db.dropped-column-in-response says more
-        yield (
-            content.item(field),
-            f"{field.name} has no column in {_model_label(mapped)}: add the column, rename the "
-            "field, or say in a business rule that it is computed.",
-        )
+        if key in renamed:
+            message = (
+                f"This change request renames the column {mapped.model.table}.{field.name} to "
+                f"{renamed[key]}, but the response still returns {field.name}: rename the field "
+                "too (a breaking change for clients), or keep the column's name."
+            )
+        else:
+            message = (
+                f"{field.name} has no column in {_model_label(mapped)}: add the column, rename "
+                "the field, or say in a business rule that it is computed."
+            )
+        yield content.item(field), message
 
 
 @rule(
@@ -444,36 +452,55 @@ def request_field_no_column(content: LintContent, settings: LintSettings) -> Ite
 
 def dropped_columns(content: LintContent) -> set[tuple[int, str]]:
     """(model pk, column key) of the columns a change request's draft dropped that a response
-    field still names. Only a draft has a base (its parent revision), and the base is read only
-    when some response field has no column (one query, whatever the size)."""
+    field still names."""
+    return _base_columns(content)[0]
 
-    def compute() -> set[tuple[int, str]]:
+
+def renamed_columns(content: LintContent) -> dict[tuple[int, str], str]:
+    """(model pk, old column key) → the column's new name, for the columns a change request's
+    draft renamed (same uid) that a response field still names by the old name."""
+    return _base_columns(content)[1]
+
+
+def _base_columns(content: LintContent) -> tuple[set, dict]:
+    """What became of the base's columns that response fields name but the draft lacks: dropped
+    (the field row is gone, by uid) or renamed. Only a draft has a base (its parent revision),
+    and the base is read only when some response field has no column (one query, whatever the
+    size)."""
+
+    def compute() -> tuple[set, dict]:
         revision = content.revision
         if revision.is_published or not revision.parent_id:
-            return set()
+            return set(), {}
         missing = {
             (mapped.model.pk, column_key(field.name))
             for mapped, field, column in _compared(content, RESPONSE)
             if column is None
         }
         if not missing:
-            return set()
+            return set(), {}
         models = {model.pk: model for model in content.models}
         uids = {models[pk].uid: pk for pk, _ in missing}
         base = Field.objects.filter(
             revision_id=revision.parent_id, model__uid__in=list(uids)
         ).values_list("model__uid", "name", "uid")
-        current_uids = {
-            field.uid for model in content.models for field in content.children(model, Field)
+        current = {
+            field.uid: field.name
+            for model in content.models
+            for field in content.children(model, Field)
         }
-        gone = {
-            (uids[model_uid], column_key(name))
-            for model_uid, name, uid in base
-            if uid not in current_uids
-        }
-        return missing & gone
+        gone, renamed = set(), {}
+        for model_uid, name, uid in base:
+            key = (uids[model_uid], column_key(name))
+            if key not in missing:
+                continue
+            if uid not in current:
+                gone.add(key)
+            elif column_key(current[uid]) != key[1]:
+                renamed[key] = current[uid]
+        return gone, renamed
 
-    return content.memo("db.dropped", compute)
+    return content.memo("db.base-columns", compute)
 
 
 @rule(
