@@ -1,6 +1,7 @@
 """Every API check, each with the smallest pair of records that triggers it and one that does
 not (the contract itself is in test_api_changes_contract.py, the checks through the services on
-real revisions in test_api_changes_services.py)."""
+real revisions in test_api_changes_services.py and, one case per check,
+test_api_changes_through_services.py)."""
 
 import pytest
 
