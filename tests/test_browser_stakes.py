@@ -74,6 +74,11 @@ def test_a_breaking_change_waits_for_an_admin_who_approves_then_it_merges(
     page.get_by_test_id("stakes-impact-link").click()
     expect(page.get_by_test_id("impact-tab")).to_have_attribute("aria-current", "page")
     assert page.url.endswith("?tab=impact")
+    breaking = page.locator('[data-testid="api-change"][data-level="breaking"]')
+    expect(breaking).to_have_count(1)
+    expect(breaking).to_contain_text("api-path-removed-without-deprecation")
+    expect(breaking.get_by_test_id("api-fails")).to_have_text("fails backward")
+    assert_accessible(page)
 
     # The admin approves in the browser.
     log_in(page, live_server, "olivia")
