@@ -214,6 +214,7 @@ def test_the_changelog_of_a_request_names_the_migration_and_its_risks(spec, owne
     text = changelog_markdown(impact, change_request_api_impact(cr), change_request_lint_delta(cr))
 
     assert "### Database" in text and "### Breaking API changes" not in text
+    assert "\n3 migration steps, 1 risk (PostgreSQL):\n" in text
     assert f"- Rename column `{model.table}.headline` (title → headline)" in text
     assert f"`BC102` `{model.table}.headline`" in text
     assert changelog_markdown(_impact(), _api([]), LintDelta()) == (

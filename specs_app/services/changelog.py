@@ -11,6 +11,7 @@ bytes, so a commit that carries it is reproducible.
 from dataclasses import dataclass
 
 from specs_app.interchange.apidiff import BREAKING, INFO, LEVELS, WARNING, ApiChange
+from specs_app.interchange.sql.writer import DIALECT_LABELS
 from specs_app.models import ChangeRequest, Revision, Spec
 from specs_app.services.impact import (
     ApiImpact,
@@ -81,7 +82,8 @@ def _database_lines(impact: Impact) -> list[str]:
     summary = _count(len(steps), "migration step")
     if impact.risks:
         summary += ", " + _count(len(impact.risks), "risk")
-    lines = ["### Database", "", f"{summary} ({impact.dialect}):", ""]
+    dialect = DIALECT_LABELS.get(impact.dialect, impact.dialect)
+    lines = ["### Database", "", f"{summary} ({dialect}):", ""]
     for step in steps:
         was = f" ({step['was']})" if step["was"] else ""
         lines.append(f"- {step['label'].capitalize()} `{step['where']}`{was}")

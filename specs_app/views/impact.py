@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from specs_app.access import get_change_request_for_user
 from specs_app.interchange.apidiff import COMPATIBILITY_LABELS, LEVELS
-from specs_app.interchange.sql.writer import DIALECTS, comment_count
+from specs_app.interchange.sql.writer import DIALECT_LABELS, DIALECTS, comment_count
 from specs_app.services.changelog import WHOLE_API
 from specs_app.services.export import revision_sql
 from specs_app.services.impact import migration_steps
@@ -22,8 +22,6 @@ from specs_app.services.selectors import (
 )
 from specs_app.views.context import require_revision, revision_page_context
 
-#: The dialects as people name them, in the order the switch shows them.
-DIALECT_LABELS = {"postgresql": "PostgreSQL", "sqlite": "SQLite", "mysql": "MySQL"}
 DEFAULT_DIALECT = "postgresql"
 SQL_CONTENT_TYPE = "application/sql; charset=utf-8"
 

@@ -22,6 +22,8 @@ from specs_app.vocabulary import BELONGS_TO, NO_ACTION
 
 #: The dialect names the command takes → sqlglot's.
 DIALECTS = {"postgresql": "postgres", "sqlite": "sqlite", "mysql": "mysql"}
+#: The dialects as people name them, in the order pages offer them.
+DIALECT_LABELS = {"postgresql": "PostgreSQL", "sqlite": "SQLite", "mysql": "MySQL"}
 
 # Words a dialect reserves, quoted when used as a name. sqlglot lists MySQL's; PostgreSQL's and
 # SQLite's reserved words that MySQL does not reserve are added here.
