@@ -26,12 +26,12 @@ which the audit log records). Dismissing an admin's approving review takes back 
 approved; an acknowledgement is not a review and stays.
 """
 
-import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
 
 from specs_app.access import require_role
+from specs_app.interchange.apidiff.change import fingerprint
 from specs_app.models import ChangeRequest, Role, StakeApproval
 from specs_app.services.audit import audit_record
 from specs_app.services.errors import ServiceError
@@ -75,8 +75,7 @@ class StakeRow:
 
 def risk_fingerprint(code: str, item: str, message: str) -> str:
     """A migration step's fingerprint, made as ApiChange.fingerprint is."""
-    text = "\x1f".join((MIGRATION, code, item, message))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+    return fingerprint(MIGRATION, code, item, message)
 
 
 def stakes_gated(spec) -> bool:

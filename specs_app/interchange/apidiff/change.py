@@ -46,6 +46,12 @@ def register(check_id: str, level: str, title: str, *, oasdiff: bool = False) ->
     return CHECKS[check_id]
 
 
+def fingerprint(*parts: str) -> str:
+    """A short digest of a finding's parts, the same for the same finding in any revision (what
+    an approval of it is kept by)."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
+
+
 @dataclass(frozen=True)
 class ApiChange:
     check: str
@@ -63,8 +69,7 @@ class ApiChange:
     @property
     def fingerprint(self) -> str:
         """Stable across unrelated edits: the check, the item and the message."""
-        text = "\x1f".join((self.direction, self.check, self.item, self.message))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+        return fingerprint(self.direction, self.check, self.item, self.message)
 
     def as_json(self) -> dict[str, str]:
         return {
